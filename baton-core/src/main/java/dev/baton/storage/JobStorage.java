@@ -1,0 +1,175 @@
+package dev.baton.storage;
+
+import dev.baton.job.JobId;
+import dev.baton.state.JobState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage SPI: every method is one named state transition (or one read) performed as ONE atomic
+ * step — one SQL transaction, one Lua script, one lock in memory. "Atomic" below means no other
+ * operation observes a half-done step, and a crash leaves either all of it or none.
+ *
+ * <p>Time: every timestamp a storage writes comes from its own clock ({@link #now()}), never from
+ * the caller's JVM, so servers with skewed clocks agree on leases and schedules.
+ *
+ * <p>The contract is executable: {@code baton-storage-tck} holds the suites every implementation
+ * must pass. Read-only queries for dashboards live in {@link JobMonitor}; locks for user code in
+ * {@link LockStorage}.
+ */
+public interface JobStorage extends AutoCloseable {
+
+  /** The storage's clock. */
+  Instant now();
+
+  // ---------------------------------------------------------------- creation and client moves
+
+  /**
+   * Creates jobs, all in one atomic step (all or none, except duplicates, which are results). For
+   * each: if its id exists, or its uniqueness key is held (and not expired), the result is a
+   * duplicate naming the existing job and nothing is written for it. Otherwise the job enters
+   * AWAITING (it has a parent that has not yet met its condition; if the parent already has, it
+   * enters ENQUEUED or SCHEDULED directly; if the parent is DELETED and the condition is {@code
+   * ON_SUCCESS}, DELETED), SCHEDULED (run time in the future) or ENQUEUED, with a history entry
+   * carrying {@code reason}, and its uniqueness key is taken. A parent may be created in the same
+   * batch, before its continuation. An unknown parent is an {@link IllegalArgumentException}.
+   * Listeners hear {@code jobsAvailable} for every queue that got an ENQUEUED job.
+   */
+  List<CreateResult> create(List<NewJob> jobs);
+
+  /** The job with its full history and log lines, or empty if unknown (or purged). */
+  Optional<JobRecord> find(JobId id);
+
+  /**
+   * Moves a job from any state but DELETED to DELETED, atomically with: releasing its permits and
+   * uniqueness key, dropping it from any waiter line, revoking its lease (listeners hear {@code
+   * leaseRevoked}), setting its expiry to now + {@code retention}, and deciding its continuations
+   * (ON_ANY_FINAL ones become ready; ON_SUCCESS ones are deleted too).
+   *
+   * @return the state it left, or empty if the job is unknown or already DELETED
+   */
+  Optional<JobState> delete(JobId id, String reason, Duration retention);
+
+  /**
+   * Moves a job from any state but ENQUEUED to ENQUEUED at the tail of its queue, with its attempt
+   * counter reset to 1, atomically with: releasing its permits, dropping it from any waiter line,
+   * revoking its lease (listeners hear {@code leaseRevoked}), clearing its expiry. Its uniqueness
+   * key is kept (or taken again if it was released and is free).
+   *
+   * @return the state it left, or empty if the job is unknown or already ENQUEUED
+   */
+  Optional<JobState> requeue(JobId id, String reason);
+
+  // ---------------------------------------------------------------- the server's side
+
+  /**
+   * Leases up to {@code max} ENQUEUED jobs to {@code serverId}, taking queues in the given order
+   * and each queue in FIFO order. For each candidate, in the same atomic step, the admission check:
+   * every permit of its {@link dev.baton.concurrency.Concurrency} must be free (a semaphore with
+   * fewer holders than its limit and no earlier waiter; a rate window with fewer starts than its
+   * limit). If all are free they are all taken, the job moves to PROCESSING with owner {@code
+   * serverId}, its fencing token is incremented and returned in the lease, and a UNTIL_START
+   * uniqueness key is released. If any is busy, none is taken and, per its wait policy, the job is
+   * parked as BLOCKED at the end of the busy key's waiter line (rate limits: with a wake-up time
+   * when the window frees), or moved to SCHEDULED/DELETED (reschedule policy); the claim goes on
+   * with the next candidate, so jobs on free keys are not held up. Returns what it leased, possibly
+   * fewer than {@code max}.
+   */
+  List<LeasedJob> claim(String serverId, List<String> queues, int max);
+
+  /**
+   * Leaves PROCESSING as {@code outcome} says, only if the job is PROCESSING under exactly this
+   * lease (owner and fencing token); otherwise changes nothing and returns false. Atomically with
+   * the move: permits released per the release policy (a woken waiter becomes ENQUEUED at its
+   * position and listeners hear {@code jobsAvailable}); uniqueness key released if the target is
+   * final; continuations decided if the target is final; expiry set for SUCCEEDED and DELETED. A
+   * {@link RunOutcome.Released} job goes back to ENQUEUED ahead of every job enqueued after it, its
+   * attempt unchanged.
+   *
+   * @param worker the worker that ran the job, for the history; may be null
+   */
+  boolean finish(Lease lease, String worker, RunOutcome outcome);
+
+  /**
+   * Records progress (0..100, or null to leave it) and appends log lines, only under a valid lease
+   * (as {@link #finish}); returns false if the lease is no longer held.
+   */
+  boolean report(Lease lease, Integer progress, List<LogLine> lines);
+
+  /**
+   * Registers the server or refreshes its heartbeat at the storage's time, and answers which of the
+   * leases listed in the beat it no longer holds.
+   */
+  HeartbeatResult heartbeat(ServerBeat beat);
+
+  /**
+   * Declares dead every server whose last heartbeat is older than {@code timeout} (storage clock)
+   * and, atomically per server: removes it, moves each of its PROCESSING jobs to ENQUEUED at the
+   * head of its queue without spending an attempt (history names {@code rescuerId} and the dead
+   * server), releases their permits (waking waiters). Listeners hear {@code jobsAvailable}.
+   */
+  List<RescuedServer> rescueDeadServers(Duration timeout, String rescuerId);
+
+  /**
+   * Removes a server that is shutting down; any job it still owns is released as by {@link
+   * RunOutcome.Released} in the same atomic step. Returns the jobs released.
+   */
+  List<JobId> deregister(String serverId, String reason);
+
+  /**
+   * The time-driven moves, up to {@code max} jobs: SCHEDULED jobs whose run time has come become
+   * ENQUEUED; BLOCKED jobs whose wake-up time has come (rate windows) become ENQUEUED, at most as
+   * many per key as the window allows; BLOCKED jobs parked longer than their wait policy's max wait
+   * move to FAILED or DELETED with the reason. Each job moves atomically; the whole call need not
+   * be one step. Returns how many jobs moved.
+   */
+  int promoteDue(int max);
+
+  /**
+   * Deletes up to {@code max} jobs (with history and logs) whose expiry has passed, and expired
+   * uniqueness keys. Returns how many jobs were removed.
+   */
+  int purgeExpired(int max);
+
+  // ---------------------------------------------------------------- recurring jobs
+
+  /** Inserts or replaces a recurring job definition. */
+  void saveRecurring(RecurringRecord recurring);
+
+  /** Removes a recurring job; returns false if it did not exist. Jobs it created are untouched. */
+  boolean removeRecurring(String id);
+
+  /** All recurring jobs, ordered by id. */
+  List<RecurringRecord> recurringJobs();
+
+  /**
+   * Fires one occurrence, once across all servers: if the recurring job exists, is not paused and
+   * its next fire time is exactly {@code expectedNextFire}, atomically creates {@code jobs} (as
+   * {@link #create}), sets next fire time to {@code newNextFire}, last fire time to {@code
+   * expectedNextFire} and last job to the first created (or duplicate) job. Otherwise changes
+   * nothing and returns empty: another server fired it first.
+   */
+  Optional<List<CreateResult>> fireRecurring(
+      String id, Instant expectedNextFire, Instant newNextFire, List<NewJob> jobs);
+
+  // ---------------------------------------------------------------- notifications
+
+  /**
+   * Subscribes to push notifications. The returned handle unsubscribes. A storage without a push
+   * channel must emulate it (a poll on its own thread), so that revocations reach the owning server
+   * within one second.
+   */
+  Subscription subscribe(StorageListener listener);
+
+  /** Releases connections and threads. Idempotent. */
+  @Override
+  void close();
+
+  /** A handle to stop receiving notifications. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.baton.storage;
+
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a run ended, as elected by the server (its filters may change the candidate): the target of
+ * {@link JobStorage#finish}. Every outcome carries the reason written into the history.
+ */
+public sealed interface RunOutcome {
+  String reason();
+
+  JobState target();
+
+  /** To SUCCEEDED; expires after {@code retention}. */
+  record Succeeded(Duration retention, String reason) implements RunOutcome {
+    public Succeeded {
+      Objects.requireNonNull(retention, "retention");
+    }
+
+    public JobState target() {
+      return JobState.SUCCEEDED;
+    }
+  }
+
+  /** To SCHEDULED {@code delay} from now (storage clock), with the attempt counter increased. */
+  record Retry(Duration delay, ExceptionInfo error, String reason) implements RunOutcome {
+    public Retry {
+      Objects.requireNonNull(delay, "delay");
+    }
+
+    public JobState target() {
+      return JobState.SCHEDULED;
+    }
+  }
+
+  /** To FAILED, for good; stays until deleted or requeued. */
+  record Failed(ExceptionInfo error, String reason) implements RunOutcome {
+    public JobState target() {
+      return JobState.FAILED;
+    }
+  }
+
+  /** To DELETED (a filter chose it); expires after {@code retention}. */
+  record Deleted(Duration retention, String reason) implements RunOutcome {
+    public Deleted {
+      Objects.requireNonNull(retention, "retention");
+    }
+
+    public JobState target() {
+      return JobState.DELETED;
+    }
+  }
+
+  /** Back to ENQUEUED at the head of its queue without spending an attempt (graceful shutdown). */
+  record Released(String reason) implements RunOutcome {
+    public JobState target() {
+      return JobState.ENQUEUED;
+    }
+  }
+}
