@@ -1,0 +1,56 @@
+package dev.baton.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.concurrency.KeyResolver;
+import dev.baton.job.JobId;
+import dev.baton.job.JobOptions;
+import dev.baton.job.JobType;
+import dev.baton.json.JsonCodec;
+import dev.baton.storage.ContinuationCondition;
+import dev.baton.storage.JobSpec;
+
+/**
+ * Builds the storable {@link JobSpec} of a typed job: arguments to JSON, options merged over the
+ * type's defaults, key templates resolved. Shared by the client and the recurring-job API.
+ */
+public final class JobSpecFactory {
+  private final JsonCodec json;
+  private final KeyResolver keys;
+
+  public JobSpecFactory(JsonCodec json) {
+    this.json = json;
+    this.keys = new KeyResolver(json);
+  }
+
+  public <A> JobSpec build(
+      JobId id,
+      JobType<A> type,
+      A args,
+      JobOptions overrides,
+      JobId parent,
+      ContinuationCondition continueOn) {
+    JobOptions options = type.options().overriddenBy(overrides);
+    String argsJson = json.write(args);
+    JsonNode tree = json.tree(argsJson);
+    return new JobSpec(
+        id,
+        type.name(),
+        options.queue(),
+        argsJson,
+        metaJson(options),
+        options.maxAttempts(),
+        parent,
+        continueOn,
+        keys.concurrency(type.name(), options, tree),
+        keys.uniqueness(type.name(), options, tree));
+  }
+
+  /** What the core keeps with a job that storages never read: the retry backoff. */
+  private String metaJson(JobOptions options) {
+    return json.write(java.util.Map.of("retryBackoff", options.retryBackoff()));
+  }
+
+  public JsonCodec json() {
+    return json;
+  }
+}
