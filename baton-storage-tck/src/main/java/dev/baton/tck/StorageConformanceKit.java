@@ -25,6 +25,14 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ server behaviour end to end
 
+  @Nested
+  class ServerRunJobs extends dev.baton.tck.server.RunJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   // ------------------------------------------------------------ concurrency end to end (servers)
