@@ -37,6 +37,14 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ concurrency end to end (servers)
 
+  @Nested
+  class Locks extends dev.baton.tck.concurrency.LockApiSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ fuzz with an execution ledger
 
   // Each entry:  @Nested class Create extends CreateSuite {
