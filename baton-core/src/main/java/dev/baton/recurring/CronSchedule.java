@@ -81,19 +81,28 @@ public final class CronSchedule {
 
   /** The first occurrence strictly after {@code time}, or empty if there is none. */
   public Optional<Instant> nextAfter(Instant time) {
-    return executions.nextExecution(zoned(time)).map(ZonedDateTime::toInstant);
+    // Occurrences fall on whole seconds; cron-utils keeps the fraction of its input, so drop it.
+    return executions.nextExecution(zoned(wholeSecond(time))).map(CronSchedule::instant);
   }
 
   /** The last occurrence at or before {@code time}, or empty if there is none. */
   public Optional<Instant> lastAtOrBefore(Instant time) {
-    // cron-utils answers strictly before; occurrences fall on whole seconds.
-    Instant after = time.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-    return lastBefore(after);
+    return lastBefore(wholeSecond(time).plusSeconds(1));
   }
 
   /** The last occurrence strictly before {@code time}, or empty if there is none. */
   public Optional<Instant> lastBefore(Instant time) {
-    return executions.lastExecution(zoned(time)).map(ZonedDateTime::toInstant);
+    Instant whole = wholeSecond(time);
+    Instant bound = whole.equals(time) ? whole : whole.plusSeconds(1);
+    return executions.lastExecution(zoned(bound)).map(CronSchedule::instant);
+  }
+
+  private static Instant wholeSecond(Instant time) {
+    return time.truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private static Instant instant(ZonedDateTime time) {
+    return wholeSecond(time.toInstant());
   }
 
   private ZonedDateTime zoned(Instant time) {

@@ -35,6 +35,17 @@ class CronScheduleTest {
   }
 
   @Test
+  void occurrencesFallOnWholeSecondsWhateverTheFractionOfTheInput() {
+    CronSchedule s = utc("* * * * * *");
+    Instant t = Instant.parse("2026-01-01T10:00:00.307566823Z");
+    assertThat(s.nextAfter(t)).contains(Instant.parse("2026-01-01T10:00:01Z"));
+    assertThat(s.lastAtOrBefore(t)).contains(Instant.parse("2026-01-01T10:00:00Z"));
+    assertThat(s.lastBefore(t)).contains(Instant.parse("2026-01-01T10:00:00Z"));
+    assertThat(s.lastBefore(Instant.parse("2026-01-01T10:00:00Z")))
+        .contains(Instant.parse("2026-01-01T09:59:59Z"));
+  }
+
+  @Test
   void lastAtOrBeforeIncludesTheInstantItself() {
     CronSchedule s = utc("*/10 * * * * *");
     assertThat(s.lastAtOrBefore(Instant.parse("2026-01-01T10:00:10Z")))
