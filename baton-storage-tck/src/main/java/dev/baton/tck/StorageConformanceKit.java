@@ -25,9 +25,49 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ server behaviour end to end
 
+  @Nested
+  class ServerRunJobs extends dev.baton.tck.server.RunJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
+  @Nested
+  class RecurringStorage extends dev.baton.tck.recurring.RecurringStorageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringJobs extends dev.baton.tck.recurring.RecurringJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency end to end (servers)
+
+  @Nested
+  class Locks extends dev.baton.tck.concurrency.LockApiSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
 
   // ------------------------------------------------------------ fuzz with an execution ledger
 
