@@ -35,6 +35,30 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ recurring jobs
 
+  @Nested
+  class RecurringStorage extends dev.baton.tck.recurring.RecurringStorageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringJobs extends dev.baton.tck.recurring.RecurringJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency end to end (servers)
 
   @Nested
