@@ -69,7 +69,47 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class Mutexes extends dev.baton.tck.concurrency.MutexSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class SemaphoresAndRates extends dev.baton.tck.concurrency.SemaphoreAndRateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class UniqueJobs extends dev.baton.tck.concurrency.UniqueJobSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class WaitPolicies extends dev.baton.tck.concurrency.WaitPolicySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ fuzz with an execution ledger
+
+  @Nested
+  class LedgerFuzz extends dev.baton.tck.ledger.LedgerFuzzSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
 
   // Each entry:  @Nested class Create extends CreateSuite {
   //                 @Override protected StorageFixture createFixture() {
