@@ -33,6 +33,70 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerRetry extends dev.baton.tck.server.RetrySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerContinuation extends dev.baton.tck.server.ContinuationSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRecovery extends dev.baton.tck.server.RecoverySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerCancellation extends dev.baton.tck.server.CancellationSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerShutdown extends dev.baton.tck.server.ShutdownSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRetention extends dev.baton.tck.server.RetentionSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerBadInput extends dev.baton.tck.server.BadInputSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerOutage extends dev.baton.tck.server.OutageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   // ------------------------------------------------------------ concurrency end to end (servers)
