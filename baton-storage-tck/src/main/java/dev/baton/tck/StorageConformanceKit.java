@@ -78,7 +78,7 @@ public abstract class StorageConformanceKit {
   }
 
   @Nested
-  class Locks extends dev.baton.tck.spi.LocksSuite {
+  class LockStorage extends dev.baton.tck.spi.LocksSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
