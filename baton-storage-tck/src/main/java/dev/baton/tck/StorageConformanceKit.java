@@ -21,6 +21,78 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ SPI operations (storage contract)
 
+  @Nested
+  class Create extends dev.baton.tck.spi.CreateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Claim extends dev.baton.tck.spi.ClaimSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Finish extends dev.baton.tck.spi.FinishSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class DeleteRequeue extends dev.baton.tck.spi.DeleteRequeueSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Servers extends dev.baton.tck.spi.ServersSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class TimeDriven extends dev.baton.tck.spi.TimeDrivenSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Recurring extends dev.baton.tck.spi.RecurringSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class LockStorage extends dev.baton.tck.spi.LocksSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Monitor extends dev.baton.tck.spi.MonitorSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency admission (SPI level)
 
   // ------------------------------------------------------------ server behaviour end to end
