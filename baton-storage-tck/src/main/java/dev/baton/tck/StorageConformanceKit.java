@@ -21,6 +21,78 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ SPI operations (storage contract)
 
+  @Nested
+  class Create extends dev.baton.tck.spi.CreateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Claim extends dev.baton.tck.spi.ClaimSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Finish extends dev.baton.tck.spi.FinishSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class DeleteRequeue extends dev.baton.tck.spi.DeleteRequeueSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Servers extends dev.baton.tck.spi.ServersSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class TimeDriven extends dev.baton.tck.spi.TimeDrivenSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Recurring extends dev.baton.tck.spi.RecurringSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class LockStorage extends dev.baton.tck.spi.LocksSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Monitor extends dev.baton.tck.spi.MonitorSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency admission (SPI level)
 
   // ------------------------------------------------------------ server behaviour end to end
@@ -99,6 +171,30 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ recurring jobs
 
+  @Nested
+  class RecurringStorage extends dev.baton.tck.recurring.RecurringStorageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringJobs extends dev.baton.tck.recurring.RecurringJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency end to end (servers)
 
   @Nested
@@ -109,7 +205,47 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class Mutexes extends dev.baton.tck.concurrency.MutexSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class SemaphoresAndRates extends dev.baton.tck.concurrency.SemaphoreAndRateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class UniqueJobs extends dev.baton.tck.concurrency.UniqueJobSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class WaitPolicies extends dev.baton.tck.concurrency.WaitPolicySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ fuzz with an execution ledger
+
+  @Nested
+  class LedgerFuzz extends dev.baton.tck.ledger.LedgerFuzzSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
 
   // Each entry:  @Nested class Create extends CreateSuite {
   //                 @Override protected StorageFixture createFixture() {
