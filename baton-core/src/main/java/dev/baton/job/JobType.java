@@ -1,5 +1,6 @@
 package dev.baton.job;
 
+import dev.baton.concurrency.KeyResolver;
 import dev.baton.storage.JobSpec;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -29,6 +30,9 @@ public final class JobType<A> {
     this.name = name;
     this.argsType = Objects.requireNonNull(argsType, "argsType");
     this.options = Objects.requireNonNull(options, "options");
+    // Key templates are checked against the argument type here, so a typo in "video:{vidoeId}"
+    // fails when the type is defined, not when the first job is enqueued.
+    KeyResolver.validate(name, argsType, options);
   }
 
   public static <A> JobType<A> of(String name, Class<A> argsType) {

@@ -25,11 +25,91 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ server behaviour end to end
 
+  @Nested
+  class ServerRunJobs extends dev.baton.tck.server.RunJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
+
+  @Nested
+  class RecurringStorage extends dev.baton.tck.recurring.RecurringStorageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringJobs extends dev.baton.tck.recurring.RecurringJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
 
   // ------------------------------------------------------------ concurrency end to end (servers)
 
+  @Nested
+  class Locks extends dev.baton.tck.concurrency.LockApiSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Mutexes extends dev.baton.tck.concurrency.MutexSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class SemaphoresAndRates extends dev.baton.tck.concurrency.SemaphoreAndRateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class UniqueJobs extends dev.baton.tck.concurrency.UniqueJobSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class WaitPolicies extends dev.baton.tck.concurrency.WaitPolicySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ fuzz with an execution ledger
+
+  @Nested
+  class LedgerFuzz extends dev.baton.tck.ledger.LedgerFuzzSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
 
   // Each entry:  @Nested class Create extends CreateSuite {
   //                 @Override protected StorageFixture createFixture() {

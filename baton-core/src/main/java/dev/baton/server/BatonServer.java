@@ -1,0 +1,442 @@
+package dev.baton.server;
+
+import dev.baton.BatonException;
+import dev.baton.client.JobSpecFactory;
+import dev.baton.filter.JobFilter;
+import dev.baton.filter.RetryFilter;
+import dev.baton.job.JobHandler;
+import dev.baton.job.JobId;
+import dev.baton.job.JobType;
+import dev.baton.json.JsonCodec;
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.LeasedJob;
+import dev.baton.storage.RunOutcome;
+import dev.baton.storage.StorageListener;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Baton server: claims jobs from its queues in the shared storage and runs them on its workers,
+ * beats, rescues dead peers' jobs, promotes scheduled jobs and purges expired ones (the last three
+ * as {@link ServerPlugin}s). Built from one {@link BatonServerConfig}:
+ *
+ * <pre>{@code
+ * try (BatonServer server =
+ *     BatonServer.builder(storage)
+ *         .config(BatonServerConfig.builder().queues("critical", "default").build())
+ *         .handle(VIDEO, (args, ctx) -> download(args))
+ *         .build()
+ *         .start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} shuts down gracefully: stop claiming, fire every running job's cancellation,
+ * wait up to the shutdown grace while still beating, then release what still runs to the head of
+ * its queue without spending an attempt, stop the plugins and deregister.
+ */
+public final class BatonServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BatonServer.class);
+
+  private final JobStorage storage;
+  private final BatonServerConfig config;
+  private final List<ServerPlugin> plugins;
+  private final JsonCodec json;
+  private final JobSpecFactory specs;
+  private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
+  private final Semaphore free;
+  private final StorageClock clock = new StorageClock();
+  private final JobRunner runner;
+  private final Heartbeat heartbeat;
+  private final ClaimLoop claimLoop;
+  private final List<String> filterNames;
+  private ExecutorService workers;
+  private ScheduledExecutorService heartbeatThread;
+  private ScheduledExecutorService pluginScheduler;
+  private Thread claimThread;
+  private JobStorage.Subscription subscription;
+  private volatile boolean started;
+  private volatile boolean stopping;
+  private volatile boolean frozen;
+  private volatile boolean closed;
+
+  private BatonServer(Builder b) {
+    this.storage = b.storage;
+    this.config = b.config;
+    this.json = b.json;
+    this.specs = new JobSpecFactory(json);
+    this.free = new Semaphore(config.workers());
+    List<JobFilter> filters = new ArrayList<>();
+    if (b.retryFilter) {
+      filters.add(
+          new RetryFilter(
+              json, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+    }
+    filters.addAll(b.filters);
+    this.filterNames = filters.stream().map(f -> f.getClass().getSimpleName()).toList();
+    List<ServerPlugin> all = new ArrayList<>();
+    all.add(new PromotionPlugin(config.promotionInterval()));
+    all.add(new RescuePlugin(config.serverTimeout(), config.rescueInterval()));
+    all.add(new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()));
+    all.addAll(b.plugins);
+    this.plugins = List.copyOf(all);
+    this.runner =
+        new JobRunner(storage, b.handlers.build(), filters, json, config, () -> !closed || !frozen);
+    this.heartbeat =
+        new Heartbeat(storage, config, hostName(), clock, running::values, running::get);
+    this.claimLoop =
+        new ClaimLoop(
+            storage,
+            config,
+            free::availablePermits,
+            () -> heartbeat.registered() && !stopping && !frozen,
+            this::startJob);
+  }
+
+  public static Builder builder(JobStorage storage) {
+    return new Builder(storage);
+  }
+
+  public BatonServerConfig config() {
+    return config;
+  }
+
+  public String serverId() {
+    return config.serverId();
+  }
+
+  /** Jobs running on this server now. */
+  public int runningJobs() {
+    return running.size();
+  }
+
+  /** True between {@link #start()} and {@link #close()}. */
+  public boolean isRunning() {
+    return started && !closed;
+  }
+
+  /**
+   * Registers with the storage (a failed first beat is retried; claims wait for it), then starts
+   * the heartbeat, the plugins and the claim loop. Returns this server.
+   */
+  public synchronized BatonServer start() {
+    if (started) {
+      throw new IllegalStateException("server " + config.serverId() + " was already started");
+    }
+    started = true;
+    log.info(
+        "Baton server starting: {}, workers on {} threads, filters {}, plugins {}",
+        config,
+        WorkerThreads.virtualAvailable() ? "virtual" : "platform",
+        filterNames,
+        plugins);
+    String id = config.serverId();
+    workers = WorkerThreads.create("baton-" + id + "-worker-", config.workers());
+    heartbeatThread =
+        Executors.newSingleThreadScheduledExecutor(
+            WorkerThreads.platformFactory("baton-" + id + "-heartbeat-"));
+    pluginScheduler =
+        Executors.newScheduledThreadPool(
+            2, WorkerThreads.platformFactory("baton-" + id + "-plugins-"));
+    subscription = storage.subscribe(new Listener());
+    heartbeat.beat();
+    long beat = config.heartbeatInterval().toMillis();
+    heartbeatThread.scheduleAtFixedRate(this::tickHeartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    long flush = config.reportFlushInterval().toMillis();
+    pluginScheduler.scheduleWithFixedDelay(this::flushReports, flush, flush, TimeUnit.MILLISECONDS);
+    PluginContext context = new Context(storage, id, pluginScheduler, specs);
+    for (ServerPlugin plugin : plugins) {
+      try {
+        plugin.start(context);
+      } catch (RuntimeException e) {
+        log.error(
+            "plugin {} of server {} failed to start; the server runs without it",
+            plugin.name(),
+            id,
+            e);
+      }
+    }
+    claimThread = WorkerThreads.platformFactory("baton-" + id + "-claim-").newThread(claimLoop);
+    claimThread.start();
+    return this;
+  }
+
+  /** Same as {@link #close()}. */
+  public void stop() {
+    close();
+  }
+
+  /**
+   * Graceful shutdown (see the class comment). Blocks up to the shutdown grace plus one storage
+   * round trip. Idempotent. After {@link #simulateFreeze()} it only stops the threads and writes
+   * nothing to the storage, like a killed process.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed || !started) {
+      closed = true;
+      return;
+    }
+    if (frozen) {
+      closed = true;
+      log.warn("server {} (frozen) stopped without deregistering, as if killed", config.serverId());
+      stopThreads();
+      return;
+    }
+    stopping = true;
+    claimLoop.stop();
+    log.info(
+        "server {} shutting down; cancelling {} running jobs", config.serverId(), running.size());
+    for (RunningJob job : running.values()) {
+      job.cancellation()
+          .fire(Cancellation.Cause.SHUTDOWN, "server " + config.serverId() + " is shutting down");
+    }
+    awaitIdle(config.shutdownGrace().toMillis());
+    for (RunningJob job : running.values()) {
+      release(job);
+    }
+    plugins.forEach(BatonServer::stopQuietly);
+    heartbeatThread.shutdownNow();
+    closed = true;
+    try {
+      List<JobId> released = storage.deregister(config.serverId(), "graceful shutdown");
+      if (!released.isEmpty()) {
+        log.info("server {} deregistered; the storage released {}", config.serverId(), released);
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "server {} could not deregister ({}); peers will declare it dead after {}",
+          config.serverId(),
+          e.toString(),
+          config.serverTimeout());
+    }
+    stopThreads();
+    log.info("server {} stopped", config.serverId());
+  }
+
+  /**
+   * Test seam: the process freezes as in a long GC pause or a SIGSTOP. Heartbeats, claims, plugins
+   * and storage pushes stop; nothing is deregistered or cancelled; running handlers go on and their
+   * late writes reach the storage (which must refuse them once a peer rescued the job). A later
+   * {@link #close()} then behaves like {@code kill -9}: no storage writes.
+   */
+  public void simulateFreeze() {
+    frozen = true;
+    claimLoop.stop();
+    plugins.forEach(BatonServer::stopQuietly);
+    log.warn("server {} frozen (test seam): no heartbeats, claims or plugins", config.serverId());
+  }
+
+  private void startJob(LeasedJob leased) {
+    RunningJob job = new RunningJob(leased, storage, clock);
+    if (!free.tryAcquire()) {
+      // Never happens: the loop claims at most the free workers and is the only taker.
+      log.error("server {} claimed job {} without a free worker", config.serverId(), job.jobId());
+      release(job);
+      return;
+    }
+    running.put(job.jobId(), job);
+    try {
+      workers.execute(() -> runAndRelease(job));
+    } catch (RejectedExecutionException e) {
+      running.remove(job.jobId());
+      free.release();
+      release(job);
+    }
+  }
+
+  private void runAndRelease(RunningJob job) {
+    try {
+      runner.run(job);
+    } catch (Throwable t) {
+      log.error("unexpected error running job {}", job.jobId(), t);
+    } finally {
+      running.remove(job.jobId());
+      free.release();
+      synchronized (running) {
+        running.notifyAll();
+      }
+      claimLoop.workerFreed();
+    }
+  }
+
+  private void release(RunningJob job) {
+    String reason =
+        "server "
+            + config.serverId()
+            + " shut down while the job was still running (grace "
+            + config.shutdownGrace()
+            + "); released to the head of its queue without spending an attempt";
+    try {
+      job.flushReports();
+      storage.finish(job.lease(), null, new RunOutcome.Released(reason));
+    } catch (RuntimeException e) {
+      log.warn("could not release job {} ({}); deregistering will", job.jobId(), e.toString());
+    }
+  }
+
+  private void awaitIdle(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (running) {
+      while (!running.isEmpty()) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          return;
+        }
+        try {
+          running.wait(Math.min(left, 50));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void tickHeartbeat() {
+    if (!frozen) {
+      heartbeat.beat();
+    }
+  }
+
+  private void flushReports() {
+    if (!frozen) {
+      running.values().forEach(RunningJob::flushReports);
+    }
+  }
+
+  private void stopThreads() {
+    claimLoop.stop();
+    plugins.forEach(BatonServer::stopQuietly);
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (RuntimeException e) {
+        log.debug("closing the storage subscription failed", e);
+      }
+    }
+    heartbeatThread.shutdownNow();
+    pluginScheduler.shutdownNow();
+    workers.shutdownNow();
+    if (claimThread != null) {
+      claimThread.interrupt();
+    }
+  }
+
+  private static void stopQuietly(ServerPlugin plugin) {
+    try {
+      plugin.stop();
+    } catch (RuntimeException e) {
+      log.warn("plugin {} failed to stop", plugin.name(), e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  /** Storage pushes: wake the claim loop, cancel revoked jobs within a second. */
+  private final class Listener implements StorageListener {
+    @Override
+    public void jobsAvailable(String queue) {
+      if (!frozen && config.queues().contains(queue)) {
+        claimLoop.wake();
+      }
+    }
+
+    @Override
+    public void leaseRevoked(String serverId, JobId jobId) {
+      if (frozen || !config.serverId().equals(serverId)) {
+        return;
+      }
+      RunningJob job = running.get(jobId);
+      if (job != null
+          && job.cancellation()
+              .fire(
+                  Cancellation.Cause.LEASE_LOST,
+                  "lease revoked: the job was deleted, requeued or rescued elsewhere")) {
+        log.info("job {} on server {} lost its lease (revoked); cancelling it", jobId, serverId);
+      }
+    }
+  }
+
+  private record Context(
+      JobStorage storage, String serverId, ScheduledExecutorService scheduler, JobSpecFactory specs)
+      implements PluginContext {}
+
+  /** Collects the configuration, handlers, filters and extra plugins of a server. */
+  public static final class Builder {
+    private final JobStorage storage;
+    private BatonServerConfig config = BatonServerConfig.defaults();
+    private JsonCodec json = new JsonCodec();
+    private final Handlers.Builder handlers = new Handlers.Builder();
+    private final List<JobFilter> filters = new ArrayList<>();
+    private final List<ServerPlugin> plugins = new ArrayList<>();
+    private boolean retryFilter = true;
+
+    private Builder(JobStorage storage) {
+      this.storage = Objects.requireNonNull(storage, "storage");
+    }
+
+    public Builder config(BatonServerConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** The codec that reads job arguments; must match the clients' (default: {@link JsonCodec}). */
+    public Builder json(JsonCodec json) {
+      this.json = Objects.requireNonNull(json, "json");
+      return this;
+    }
+
+    /** Runs jobs of {@code type} with {@code handler}. A type may have one handler. */
+    public <A> Builder handle(JobType<A> type, JobHandler<A> handler) {
+      handlers.add(type, handler);
+      return this;
+    }
+
+    /** Adds a filter, after the default {@link RetryFilter} and the filters added before. */
+    public Builder filter(JobFilter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /** Leaves out the default {@link RetryFilter}: every failure is final. */
+    public Builder withoutRetryFilter() {
+      this.retryFilter = false;
+      return this;
+    }
+
+    /** Adds a plugin (e.g. recurring jobs), started after the built-in ones. */
+    public Builder plugin(ServerPlugin plugin) {
+      plugins.add(Objects.requireNonNull(plugin, "plugin"));
+      return this;
+    }
+
+    /** The server, not started yet. */
+    public BatonServer build() {
+      Collection<String> names = plugins.stream().map(ServerPlugin::name).toList();
+      if (names.stream().distinct().count() != names.size()) {
+        throw new BatonException("two plugins share a name: " + names);
+      }
+      return new BatonServer(this);
+    }
+  }
+}

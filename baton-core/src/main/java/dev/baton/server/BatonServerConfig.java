@@ -1,0 +1,367 @@
+package dev.baton.server;
+
+import dev.baton.storage.JobSpec;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The immutable, validated configuration of one {@link BatonServer}. Every default is a named
+ * constant below; {@link Builder#build()} rejects a bad value with a message naming the field and
+ * the value, and never corrects it silently.
+ *
+ * <pre>{@code
+ * BatonServerConfig config =
+ *     BatonServerConfig.builder().queues("critical", "default").workers(8).build();
+ * }</pre>
+ */
+public final class BatonServerConfig {
+  public static final List<String> DEFAULT_QUEUES = List.of(JobSpec.DEFAULT_QUEUE);
+  public static final int DEFAULT_WORKERS =
+      Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+  public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
+  public static final Duration DEFAULT_PROMOTION_INTERVAL = Duration.ofMillis(500);
+  public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(1);
+  public static final int DEFAULT_PURGE_BATCH_SIZE = 500;
+  public static final Duration DEFAULT_REPORT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+  public static final boolean DEFAULT_INTERRUPT_ON_CANCEL = false;
+  public static final int MAX_WORKERS = 10_000;
+
+  private final String serverId;
+  private final List<String> queues;
+  private final int workers;
+  private final Duration heartbeatInterval;
+  private final Duration serverTimeout;
+  private final Duration shutdownGrace;
+  private final Duration pollInterval;
+  private final int claimBatchSize;
+  private final Duration retention;
+  private final Duration promotionInterval;
+  private final Duration purgeInterval;
+  private final int purgeBatchSize;
+  private final Duration rescueInterval;
+  private final Duration reportFlushInterval;
+  private final boolean interruptOnCancel;
+
+  private BatonServerConfig(Builder b) {
+    this.serverId = b.serverId == null ? defaultServerId() : b.serverId;
+    this.queues = List.copyOf(b.queues);
+    this.workers = b.workers;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.serverTimeout = b.serverTimeout;
+    this.shutdownGrace = b.shutdownGrace;
+    this.pollInterval = b.pollInterval;
+    this.claimBatchSize = b.claimBatchSize;
+    this.retention = b.retention;
+    this.promotionInterval = b.promotionInterval;
+    this.purgeInterval = b.purgeInterval;
+    this.purgeBatchSize = b.purgeBatchSize;
+    this.rescueInterval = b.rescueInterval == null ? b.heartbeatInterval : b.rescueInterval;
+    this.reportFlushInterval = b.reportFlushInterval;
+    this.interruptOnCancel = b.interruptOnCancel;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults, for a server on the {@code default} queue. */
+  public static BatonServerConfig defaults() {
+    return builder().build();
+  }
+
+  /** {@code host-pid-xxxx}: readable in dashboards, unique across restarts. */
+  static String defaultServerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "localhost";
+    }
+    host = host.replaceAll("[^A-Za-z0-9.-]", "");
+    if (host.length() > 40) {
+      host = host.substring(0, 40);
+    }
+    String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+    String random = Integer.toHexString(0x10000 + ThreadLocalRandom.current().nextInt(0xF0000));
+    return host + "-" + pid + "-" + random;
+  }
+
+  /** Unique id of this server in the storage; default {@code host-pid-random}. */
+  public String serverId() {
+    return serverId;
+  }
+
+  /** Queues claimed from, in priority order; default {@code [default]}. */
+  public List<String> queues() {
+    return queues;
+  }
+
+  /** Jobs run at once; default {@code max(4, 2 * cores)}. */
+  public int workers() {
+    return workers;
+  }
+
+  /** How often the server beats; default 2 s. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** Silence after which a server is declared dead (and cancels its own jobs); default 10 s. */
+  public Duration serverTimeout() {
+    return serverTimeout;
+  }
+
+  /** How long shutdown waits for cancelled jobs to end before releasing them; default 15 s. */
+  public Duration shutdownGrace() {
+    return shutdownGrace;
+  }
+
+  /** Safety-net claim poll when no wake-up arrives; default 2 s. */
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  /** Most jobs claimed in one storage call (never more than free workers); default 50. */
+  public int claimBatchSize() {
+    return claimBatchSize;
+  }
+
+  /** How long succeeded jobs are kept; default 1 day. */
+  public Duration retention() {
+    return retention;
+  }
+
+  /** How often due scheduled jobs are promoted; default 500 ms. */
+  public Duration promotionInterval() {
+    return promotionInterval;
+  }
+
+  /** How often expired jobs are purged; default 1 min. */
+  public Duration purgeInterval() {
+    return purgeInterval;
+  }
+
+  /** Most jobs purged per storage call; default 500. */
+  public int purgeBatchSize() {
+    return purgeBatchSize;
+  }
+
+  /** How often dead servers are looked for; default: the heartbeat interval. */
+  public Duration rescueInterval() {
+    return rescueInterval;
+  }
+
+  /** Longest time job progress and log lines wait in memory before being stored; default 1 s. */
+  public Duration reportFlushInterval() {
+    return reportFlushInterval;
+  }
+
+  /** Whether cancelling a job also interrupts its thread; default false. */
+  public boolean interruptOnCancel() {
+    return interruptOnCancel;
+  }
+
+  @Override
+  public String toString() {
+    return "serverId="
+        + serverId
+        + ", queues="
+        + queues
+        + ", workers="
+        + workers
+        + ", heartbeatInterval="
+        + heartbeatInterval
+        + ", serverTimeout="
+        + serverTimeout
+        + ", shutdownGrace="
+        + shutdownGrace
+        + ", pollInterval="
+        + pollInterval
+        + ", claimBatchSize="
+        + claimBatchSize
+        + ", retention="
+        + retention
+        + ", promotionInterval="
+        + promotionInterval
+        + ", purgeInterval="
+        + purgeInterval
+        + ", purgeBatchSize="
+        + purgeBatchSize
+        + ", rescueInterval="
+        + rescueInterval
+        + ", reportFlushInterval="
+        + reportFlushInterval
+        + ", interruptOnCancel="
+        + interruptOnCancel;
+  }
+
+  /** Builds a {@link BatonServerConfig}; everything is checked in {@link #build()}. */
+  public static final class Builder {
+    private String serverId;
+    private List<String> queues = DEFAULT_QUEUES;
+    private int workers = DEFAULT_WORKERS;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration serverTimeout = DEFAULT_SERVER_TIMEOUT;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private int claimBatchSize = DEFAULT_CLAIM_BATCH_SIZE;
+    private Duration retention = DEFAULT_RETENTION;
+    private Duration promotionInterval = DEFAULT_PROMOTION_INTERVAL;
+    private Duration purgeInterval = DEFAULT_PURGE_INTERVAL;
+    private int purgeBatchSize = DEFAULT_PURGE_BATCH_SIZE;
+    private Duration rescueInterval;
+    private Duration reportFlushInterval = DEFAULT_REPORT_FLUSH_INTERVAL;
+    private boolean interruptOnCancel = DEFAULT_INTERRUPT_ON_CANCEL;
+
+    private Builder() {}
+
+    public Builder serverId(String serverId) {
+      this.serverId = serverId;
+      return this;
+    }
+
+    public Builder queues(String... queues) {
+      return queues(queues == null ? null : java.util.Arrays.asList(queues));
+    }
+
+    public Builder queues(List<String> queues) {
+      this.queues = queues;
+      return this;
+    }
+
+    public Builder workers(int workers) {
+      this.workers = workers;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration heartbeatInterval) {
+      this.heartbeatInterval = heartbeatInterval;
+      return this;
+    }
+
+    public Builder serverTimeout(Duration serverTimeout) {
+      this.serverTimeout = serverTimeout;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    public Builder claimBatchSize(int claimBatchSize) {
+      this.claimBatchSize = claimBatchSize;
+      return this;
+    }
+
+    public Builder retention(Duration retention) {
+      this.retention = retention;
+      return this;
+    }
+
+    public Builder promotionInterval(Duration promotionInterval) {
+      this.promotionInterval = promotionInterval;
+      return this;
+    }
+
+    public Builder purgeInterval(Duration purgeInterval) {
+      this.purgeInterval = purgeInterval;
+      return this;
+    }
+
+    public Builder purgeBatchSize(int purgeBatchSize) {
+      this.purgeBatchSize = purgeBatchSize;
+      return this;
+    }
+
+    public Builder rescueInterval(Duration rescueInterval) {
+      this.rescueInterval = rescueInterval;
+      return this;
+    }
+
+    public Builder reportFlushInterval(Duration reportFlushInterval) {
+      this.reportFlushInterval = reportFlushInterval;
+      return this;
+    }
+
+    public Builder interruptOnCancel(boolean interruptOnCancel) {
+      this.interruptOnCancel = interruptOnCancel;
+      return this;
+    }
+
+    /** Validates every setting; throws {@link IllegalArgumentException} naming field and value. */
+    public BatonServerConfig build() {
+      if (serverId != null && !serverId.matches("[A-Za-z0-9._:@-]{1,100}")) {
+        throw invalid("serverId", "'" + serverId + "'", "1 to 100 of [A-Za-z0-9._:@-]");
+      }
+      if (queues == null || queues.isEmpty()) {
+        throw invalid("queues", queues, "at least one queue");
+      }
+      for (String q : queues) {
+        if (q == null || !JobSpec.QUEUE_NAME.matcher(q).matches()) {
+          throw invalid(
+              "queues", queues, "names matching " + JobSpec.QUEUE_NAME + ", not '" + q + "'");
+        }
+      }
+      if (new HashSet<>(queues).size() != queues.size()) {
+        throw invalid("queues", queues, "each queue once");
+      }
+      if (workers < 1 || workers > MAX_WORKERS) {
+        throw invalid("workers", workers, "1 to " + MAX_WORKERS);
+      }
+      positive("heartbeatInterval", heartbeatInterval);
+      positive("serverTimeout", serverTimeout);
+      if (serverTimeout.compareTo(heartbeatInterval.multipliedBy(2)) <= 0) {
+        throw invalid(
+            "serverTimeout",
+            serverTimeout,
+            "more than twice heartbeatInterval (" + heartbeatInterval + ")");
+      }
+      Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+      if (shutdownGrace.isNegative()) {
+        throw invalid("shutdownGrace", shutdownGrace, "zero or more");
+      }
+      positive("pollInterval", pollInterval);
+      if (claimBatchSize < 1) {
+        throw invalid("claimBatchSize", claimBatchSize, "at least 1");
+      }
+      positive("retention", retention);
+      positive("promotionInterval", promotionInterval);
+      positive("purgeInterval", purgeInterval);
+      if (purgeBatchSize < 1) {
+        throw invalid("purgeBatchSize", purgeBatchSize, "at least 1");
+      }
+      if (rescueInterval != null) {
+        positive("rescueInterval", rescueInterval);
+      }
+      positive("reportFlushInterval", reportFlushInterval);
+      return new BatonServerConfig(this);
+    }
+
+    private static void positive(String field, Duration value) {
+      if (value == null || value.isZero() || value.isNegative()) {
+        throw invalid(field, value, "a positive duration");
+      }
+    }
+
+    private static IllegalArgumentException invalid(String field, Object value, String expected) {
+      return new IllegalArgumentException(
+          "invalid server configuration: " + field + " must be " + expected + ", got " + value);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.baton.server;
+
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.LeasedJob;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claim loop, on its own thread: sleeps until woken (a storage push that jobs are available, or
+ * a worker freeing up while jobs were left behind) or until the poll interval passes, then claims
+ * at most as many jobs as there are free workers. It never claims a job it cannot start at once.
+ */
+final class ClaimLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
+  private static final long MAX_ERROR_BACKOFF_MS = 5_000;
+
+  private final JobStorage storage;
+  private final BatonServerConfig config;
+  private final IntSupplier freeWorkers;
+  private final BooleanSupplier mayClaim;
+  private final Consumer<LeasedJob> start;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private boolean woken;
+  private volatile boolean stopped;
+
+  /** The last claim was cut short by free workers: more jobs are probably waiting. */
+  private volatile boolean starved;
+
+  ClaimLoop(
+      JobStorage storage,
+      BatonServerConfig config,
+      IntSupplier freeWorkers,
+      BooleanSupplier mayClaim,
+      Consumer<LeasedJob> start) {
+    this.storage = storage;
+    this.config = config;
+    this.freeWorkers = freeWorkers;
+    this.mayClaim = mayClaim;
+    this.start = start;
+  }
+
+  /** Wakes the loop now (jobs became available). */
+  void wake() {
+    lock.lock();
+    try {
+      woken = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A worker became free: claim again only if the last claim left jobs behind. */
+  void workerFreed() {
+    if (starved) {
+      wake();
+    }
+  }
+
+  void stop() {
+    stopped = true;
+    wake();
+  }
+
+  @Override
+  public void run() {
+    long errorBackoff = 0;
+    while (!stopped) {
+      int free = freeWorkers.getAsInt();
+      if (free <= 0 || !mayClaim.getAsBoolean()) {
+        starved = free <= 0;
+        await(config.pollInterval().toMillis());
+        continue;
+      }
+      int want = Math.min(free, config.claimBatchSize());
+      List<LeasedJob> leased;
+      try {
+        leased = storage.claim(config.serverId(), config.queues(), want);
+        if (errorBackoff > 0) {
+          log.info("server {} can claim again; the storage answers", config.serverId());
+        }
+        errorBackoff = 0;
+      } catch (RuntimeException e) {
+        errorBackoff = errorBackoff == 0 ? 100 : Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
+        log.warn(
+            "server {} could not claim jobs (retrying in {} ms): {}",
+            config.serverId(),
+            errorBackoff,
+            e.toString());
+        await(errorBackoff);
+        continue;
+      }
+      leased.forEach(start);
+      starved = leased.size() == want && want == free;
+      if (leased.size() < want) {
+        await(config.pollInterval().toMillis());
+      }
+    }
+  }
+
+  private void await(long millis) {
+    lock.lock();
+    try {
+      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+      while (!woken && !stopped && nanos > 0) {
+        nanos = signal.awaitNanos(nanos);
+      }
+      woken = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package dev.baton.server;
+
+import dev.baton.job.JobCancelledException;
+import dev.baton.job.JobContext;
+import dev.baton.job.JobId;
+import dev.baton.job.JobLogger;
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
+import dev.baton.storage.LogLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.MessageFormatter;
+
+/**
+ * One job leased to this server: its lease, cancellation token and pending reports, and the {@link
+ * JobContext} its handler sees.
+ */
+final class RunningJob implements JobContext {
+  private static final Logger log = LoggerFactory.getLogger(RunningJob.class);
+  private static final Logger jobLog = LoggerFactory.getLogger("dev.baton.job");
+
+  private final LeasedJob leased;
+  private final JobStorage storage;
+  private final StorageClock clock;
+  private final Cancellation cancellation = new Cancellation();
+  private final ReportBuffer reports = new ReportBuffer();
+  private final JobLogger logger = new StoredLogger();
+
+  RunningJob(LeasedJob leased, JobStorage storage, StorageClock clock) {
+    this.leased = leased;
+    this.storage = storage;
+    this.clock = clock;
+  }
+
+  LeasedJob leased() {
+    return leased;
+  }
+
+  Lease lease() {
+    return leased.lease();
+  }
+
+  Cancellation cancellation() {
+    return cancellation;
+  }
+
+  /**
+   * Stores pending progress and log lines. A refusal means the lease is lost: the token fires.
+   * Storage errors are logged; the lines stay pending.
+   */
+  void flushReports() {
+    if (reports.isEmpty()) {
+      return;
+    }
+    try {
+      if (!reports.flush(storage, lease())) {
+        leaseLost("report");
+      }
+    } catch (RuntimeException e) {
+      log.warn(
+          "could not store progress/log lines of job {} (will retry): {}", jobId(), e.toString());
+    }
+  }
+
+  /** A worker-side write was refused: the lease is gone; stop the job and say so. */
+  void leaseLost(String write) {
+    log.warn(
+        "lease lost: storage refused the {} of job {} ({}) under fencing token {} on server {}; "
+            + "the result is dropped and the job's cancellation fires",
+        write,
+        jobId(),
+        jobType(),
+        fencingToken(),
+        serverId());
+    cancellation.fire(Cancellation.Cause.LEASE_LOST, "lease lost: the storage refused a " + write);
+  }
+
+  @Override
+  public JobId jobId() {
+    return leased.spec().id();
+  }
+
+  @Override
+  public String jobType() {
+    return leased.spec().type();
+  }
+
+  @Override
+  public int attempt() {
+    return leased.attempt();
+  }
+
+  @Override
+  public int maxAttempts() {
+    return leased.spec().maxAttempts();
+  }
+
+  @Override
+  public long fencingToken() {
+    return leased.lease().token();
+  }
+
+  @Override
+  public String serverId() {
+    return leased.lease().serverId();
+  }
+
+  @Override
+  public boolean isCancellationRequested() {
+    return cancellation.isRequested();
+  }
+
+  @Override
+  public void throwIfCancellationRequested() {
+    if (cancellation.isRequested()) {
+      throw new JobCancelledException(jobId(), cancellation.reason());
+    }
+  }
+
+  @Override
+  public void onCancel(Runnable callback) {
+    cancellation.onCancel(callback);
+  }
+
+  @Override
+  public String cancellationReason() {
+    return cancellation.reason();
+  }
+
+  @Override
+  public void progress(int percent) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException(
+          "progress of job " + jobId() + " must be 0..100, got " + percent);
+    }
+    reports.progress(percent);
+  }
+
+  @Override
+  public JobLogger log() {
+    return logger;
+  }
+
+  @Override
+  public String toString() {
+    return "job " + jobId() + " (" + jobType() + ", token " + fencingToken() + ")";
+  }
+
+  /** Forwards to SLF4J and keeps the line for the job's stored log. */
+  private final class StoredLogger implements JobLogger {
+    @Override
+    public void info(String message, Object... args) {
+      String text = MessageFormatter.arrayFormat(message, args).getMessage();
+      jobLog.info("[{} {}] {}", jobType(), jobId(), text);
+      keep("INFO", text);
+    }
+
+    @Override
+    public void warn(String message, Object... args) {
+      String text = MessageFormatter.arrayFormat(message, args).getMessage();
+      jobLog.warn("[{} {}] {}", jobType(), jobId(), text);
+      keep("WARN", text);
+    }
+
+    @Override
+    public void error(String message, Object... args) {
+      String text = MessageFormatter.arrayFormat(message, args).getMessage();
+      jobLog.error("[{} {}] {}", jobType(), jobId(), text);
+      keep("ERROR", text);
+    }
+
+    private void keep(String level, String text) {
+      if (reports.add(new LogLine(clock.now(), level, text))) {
+        flushReports();
+      }
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.baton.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatonServerConfigTest {
+
+  @Test
+  void defaultsAreTheNamedConstants() {
+    BatonServerConfig c = BatonServerConfig.defaults();
+    assertThat(c.queues()).containsExactly("default");
+    assertThat(c.workers()).isEqualTo(BatonServerConfig.DEFAULT_WORKERS).isGreaterThanOrEqualTo(4);
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.serverTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.retention()).isEqualTo(Duration.ofDays(1));
+    assertThat(c.rescueInterval()).isEqualTo(c.heartbeatInterval());
+    assertThat(c.interruptOnCancel()).isFalse();
+    assertThat(c.serverId()).matches("[A-Za-z0-9.-]+-\\d+-[0-9a-f]{5}");
+  }
+
+  @Test
+  void twoDefaultServersGetDifferentIds() {
+    assertThat(BatonServerConfig.defaults().serverId())
+        .isNotEqualTo(BatonServerConfig.defaults().serverId());
+  }
+
+  @Test
+  void keepsWhatWasSetAndPrintsIt() {
+    BatonServerConfig c =
+        BatonServerConfig.builder()
+            .serverId("node-1")
+            .queues("critical", "default")
+            .workers(3)
+            .heartbeatInterval(Duration.ofMillis(100))
+            .serverTimeout(Duration.ofSeconds(1))
+            .build();
+    assertThat(c.queues()).containsExactly("critical", "default");
+    assertThat(c.rescueInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.toString())
+        .contains("serverId=node-1", "queues=[critical, default]", "workers=3", "PT0.1S");
+  }
+
+  @Test
+  void serverTimeoutMustExceedTwoHeartbeats() {
+    assertThatThrownBy(
+            () ->
+                BatonServerConfig.builder()
+                    .heartbeatInterval(Duration.ofSeconds(5))
+                    .serverTimeout(Duration.ofSeconds(10))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "invalid server configuration: serverTimeout must be more than twice"
+                + " heartbeatInterval (PT5S), got PT10S");
+  }
+
+  @Test
+  void messagesNameTheFieldAndTheValue() {
+    assertInvalid(BatonServerConfig.builder().workers(0), "workers", "got 0");
+    assertInvalid(BatonServerConfig.builder().queues(List.of()), "queues", "got []");
+    assertInvalid(BatonServerConfig.builder().queues("Bad Queue"), "queues", "'Bad Queue'");
+    assertInvalid(BatonServerConfig.builder().queues("a", "a"), "queues", "each queue once");
+    assertInvalid(
+        BatonServerConfig.builder().pollInterval(Duration.ZERO), "pollInterval", "got PT0S");
+    assertInvalid(
+        BatonServerConfig.builder().heartbeatInterval(null), "heartbeatInterval", "got null");
+    assertInvalid(
+        BatonServerConfig.builder().shutdownGrace(Duration.ofSeconds(-1)),
+        "shutdownGrace",
+        "got PT-1S");
+    assertInvalid(BatonServerConfig.builder().claimBatchSize(0), "claimBatchSize", "got 0");
+    assertInvalid(BatonServerConfig.builder().serverId("has space"), "serverId", "'has space'");
+    assertInvalid(
+        BatonServerConfig.builder().retention(Duration.ofMillis(-5)), "retention", "PT-0.005S");
+  }
+
+  @Test
+  void zeroShutdownGraceIsAllowed() {
+    assertThat(BatonServerConfig.builder().shutdownGrace(Duration.ZERO).build().shutdownGrace())
+        .isZero();
+  }
+
+  private static void assertInvalid(BatonServerConfig.Builder b, String field, String value) {
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("invalid server configuration: " + field + " must be")
+        .hasMessageContaining(value);
+  }
+}

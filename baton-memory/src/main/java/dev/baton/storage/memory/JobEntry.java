@@ -1,0 +1,102 @@
+package dev.baton.storage.memory;
+
+import dev.baton.concurrency.Permit;
+import dev.baton.job.JobId;
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
+import dev.baton.state.StateEntry;
+import dev.baton.storage.BlockInfo;
+import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobSpec;
+import dev.baton.storage.LogLine;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One job as the in-memory storage keeps it: mutable, touched only under the storage lock. */
+final class JobEntry {
+  final JobSpec spec;
+  final long seq;
+  final Instant createdAt;
+  JobState state;
+  Instant stateAt;
+  long stateSeq;
+  int attempt = 1;
+  long token;
+  String owner;
+
+  /** The run time of a SCHEDULED job, or the planned one of an AWAITING continuation. */
+  Instant runAt;
+
+  Instant expireAt;
+  int progress;
+
+  /** Position in its queue; kept while leased or parked, so the job can go back to its place. */
+  long order;
+
+  /** Blocked claims under the RESCHEDULE wait policy since the job last started. */
+  int blockedClaims;
+
+  Permit blockedOn;
+  Instant blockedSince;
+  Instant wakeAt;
+  final List<StateEntry> history = new ArrayList<>(4);
+  List<LogLine> logs = List.of();
+
+  JobEntry(JobSpec spec, long seq, Instant createdAt) {
+    this.spec = spec;
+    this.seq = seq;
+    this.createdAt = createdAt;
+  }
+
+  JobId id() {
+    return spec.id();
+  }
+
+  String queue() {
+    return spec.queue();
+  }
+
+  void record(
+      JobState entered,
+      Instant at,
+      String serverId,
+      String worker,
+      String reason,
+      ExceptionInfo error) {
+    history.add(new StateEntry(entered, at, serverId, worker, reason, error));
+  }
+
+  void appendLogs(List<LogLine> lines) {
+    if (lines == null || lines.isEmpty()) {
+      return;
+    }
+    if (logs.isEmpty()) {
+      logs = new ArrayList<>(lines.size());
+    }
+    logs.addAll(lines);
+  }
+
+  void clearBlock() {
+    blockedOn = null;
+    blockedSince = null;
+    wakeAt = null;
+  }
+
+  JobRecord toRecord(BlockInfo blocked, boolean full) {
+    return new JobRecord(
+        spec,
+        state,
+        attempt,
+        token,
+        owner,
+        createdAt,
+        stateAt,
+        state == JobState.SCHEDULED ? runAt : null,
+        expireAt,
+        progress,
+        blocked,
+        full ? history : List.of(),
+        full ? logs : List.of());
+  }
+}

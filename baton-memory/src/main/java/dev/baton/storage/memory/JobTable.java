@@ -1,0 +1,166 @@
+package dev.baton.storage.memory;
+
+import dev.baton.concurrency.Permit;
+import dev.baton.job.JobId;
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
+import dev.baton.storage.BlockInfo;
+import dev.baton.storage.JobQuery;
+import dev.baton.storage.JobRecord;
+import dev.baton.storage.Page;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The jobs and their indexes (queues, run times, expiries, leases by server, counts). Every state
+ * change goes through {@link #move}, which keeps the indexes true; the transitions themselves live
+ * in {@link Transitions}. Not thread-safe: used under the storage lock.
+ */
+final class JobTable {
+  final Map<JobId, JobEntry> jobs = new HashMap<>();
+  final StateCounts counts = new StateCounts();
+  final ConcurrencyKeys keys = new ConcurrencyKeys();
+  final UniqueKeys uniques = new UniqueKeys();
+  private final Map<String, TreeMap<Long, JobId>> queues = new HashMap<>();
+  final TreeSet<Due> scheduled = new TreeSet<>();
+  final TreeSet<Due> expiring = new TreeSet<>();
+  private final Map<String, Set<JobId>> leases = new HashMap<>();
+  private final Outbox outbox;
+  private long seq;
+
+  JobTable(Outbox outbox) {
+    this.outbox = outbox;
+  }
+
+  long nextSeq() {
+    return ++seq;
+  }
+
+  JobEntry get(JobId id) {
+    return jobs.get(id);
+  }
+
+  void add(JobEntry job) {
+    jobs.put(job.id(), job);
+  }
+
+  /** Moves {@code job} to {@code to}, recording the history entry and updating every index. */
+  void move(
+      JobEntry job,
+      JobState to,
+      Instant now,
+      String serverId,
+      String worker,
+      String reason,
+      ExceptionInfo error) {
+    JobState from = job.state;
+    if (from != null) {
+      switch (from) {
+        case ENQUEUED -> queue(job.queue()).remove(job.order);
+        case SCHEDULED -> scheduled.remove(new Due(job.runAt, job.seq, job.id()));
+        case PROCESSING -> {
+          Set<JobId> owned = leases.get(job.owner);
+          if (owned != null && owned.remove(job.id()) && owned.isEmpty()) {
+            leases.remove(job.owner);
+          }
+          if (to != JobState.PROCESSING) {
+            job.owner = null;
+          }
+        }
+        case BLOCKED -> job.clearBlock();
+        default -> {}
+      }
+    }
+    expireAt(job, null);
+    counts.move(job.queue(), from, to);
+    job.state = to;
+    job.stateAt = now;
+    job.stateSeq = nextSeq();
+    job.record(to, now, serverId, worker, reason, error);
+    switch (to) {
+      case ENQUEUED -> {
+        queue(job.queue()).put(job.order, job.id());
+        outbox.jobsAvailable(job.queue());
+      }
+      case SCHEDULED -> scheduled.add(new Due(job.runAt, job.seq, job.id()));
+      case PROCESSING ->
+          leases.computeIfAbsent(job.owner, k -> new LinkedHashSet<>()).add(job.id());
+      default -> {}
+    }
+  }
+
+  void expireAt(JobEntry job, Instant at) {
+    if (job.expireAt != null) {
+      expiring.remove(new Due(job.expireAt, job.seq, job.id()));
+    }
+    job.expireAt = at;
+    if (at != null) {
+      expiring.add(new Due(at, job.seq, job.id()));
+    }
+  }
+
+  /** Removes a job and everything about it (purge). */
+  void remove(JobEntry job) {
+    expireAt(job, null);
+    if (job.state == JobState.SCHEDULED) {
+      scheduled.remove(new Due(job.runAt, job.seq, job.id()));
+    }
+    counts.move(job.queue(), job.state, null);
+    jobs.remove(job.id());
+  }
+
+  /** The queue's ENQUEUED jobs by position (live view; may be changed while walked). */
+  TreeMap<Long, JobId> queue(String name) {
+    return queues.computeIfAbsent(name, k -> new TreeMap<>());
+  }
+
+  TreeMap<Long, JobId> queueIfPresent(String name) {
+    return queues.get(name);
+  }
+
+  List<JobId> leasedTo(String serverId) {
+    Set<JobId> owned = leases.get(serverId);
+    return owned == null ? List.of() : List.copyOf(owned);
+  }
+
+  int runningOn(String serverId) {
+    Set<JobId> owned = leases.get(serverId);
+    return owned == null ? 0 : owned.size();
+  }
+
+  JobRecord record(JobEntry job, boolean full) {
+    BlockInfo blocked = null;
+    if (job.state == JobState.BLOCKED && job.blockedOn != null) {
+      Permit p = job.blockedOn;
+      blocked =
+          new BlockInfo(
+              p, keys.holders(p), keys.position(p, job.id()), job.blockedSince, job.wakeAt);
+    }
+    return job.toRecord(blocked, full);
+  }
+
+  Page<JobRecord> find(JobQuery q) {
+    List<JobEntry> hits = new ArrayList<>();
+    for (JobEntry j : jobs.values()) {
+      if ((q.state() == null || j.state == q.state())
+          && (q.queue() == null || j.queue().equals(q.queue()))
+          && (q.type() == null || j.spec.type().equals(q.type()))) {
+        hits.add(j);
+      }
+    }
+    hits.sort(Comparator.comparingLong((JobEntry j) -> j.stateSeq).reversed());
+    List<JobRecord> page = new ArrayList<>();
+    for (int i = q.offset(); i < hits.size() && page.size() < q.limit(); i++) {
+      page.add(record(hits.get(i), false));
+    }
+    return new Page<>(page, hits.size());
+  }
+}

@@ -1,0 +1,60 @@
+package dev.baton.storage.memory;
+
+import dev.baton.job.JobId;
+import dev.baton.storage.StorageListener;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notifications gathered while the storage lock is held and delivered after it is released, so that
+ * listener code never runs under the lock.
+ */
+final class Outbox {
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+  private final Set<String> queues = new LinkedHashSet<>();
+  private final List<Revocation> revoked = new ArrayList<>();
+
+  private record Revocation(String serverId, JobId jobId) {}
+
+  void jobsAvailable(String queue) {
+    queues.add(queue);
+  }
+
+  void leaseRevoked(String serverId, JobId jobId) {
+    revoked.add(new Revocation(serverId, jobId));
+  }
+
+  /** Moves what was gathered into a new outbox and empties this one. */
+  Outbox drain() {
+    Outbox out = new Outbox();
+    out.queues.addAll(queues);
+    out.revoked.addAll(revoked);
+    queues.clear();
+    revoked.clear();
+    return out;
+  }
+
+  void deliver(List<StorageListener> listeners) {
+    for (StorageListener listener : listeners) {
+      for (Revocation r : revoked) {
+        try {
+          listener.leaseRevoked(r.serverId(), r.jobId());
+        } catch (RuntimeException e) {
+          LOG.warn("storage listener failed on leaseRevoked({}, {})", r.serverId(), r.jobId(), e);
+        }
+      }
+      for (String queue : queues) {
+        try {
+          listener.jobsAvailable(queue);
+        } catch (RuntimeException e) {
+          LOG.warn("storage listener failed on jobsAvailable({})", queue, e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.baton.storage.memory;
+
+import dev.baton.storage.ServerBeat;
+import dev.baton.storage.ServerRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Registered servers and their last heartbeat (storage clock). */
+final class Servers {
+  private final Map<String, ServerRecord> byId = new TreeMap<>();
+
+  /** Registers or refreshes; returns whether it was already registered. */
+  boolean beat(ServerBeat beat, Instant now) {
+    ServerRecord old = byId.get(beat.serverId());
+    Instant started = old == null ? now : old.startedAt();
+    byId.put(
+        beat.serverId(),
+        new ServerRecord(
+            beat.serverId(), beat.host(), beat.queues(), beat.workers(), started, now, 0));
+    return old != null;
+  }
+
+  /** Servers silent for longer than {@code timeout}, removed. */
+  List<ServerRecord> removeSilent(Duration timeout, Instant now) {
+    Instant limit = now.minus(timeout);
+    List<ServerRecord> dead = new ArrayList<>();
+    for (ServerRecord s : byId.values()) {
+      if (s.lastBeat().isBefore(limit)) {
+        dead.add(s);
+      }
+    }
+    dead.forEach(s -> byId.remove(s.serverId()));
+    return dead;
+  }
+
+  boolean remove(String serverId) {
+    return byId.remove(serverId) != null;
+  }
+
+  List<ServerRecord> all() {
+    return new ArrayList<>(byId.values());
+  }
+}

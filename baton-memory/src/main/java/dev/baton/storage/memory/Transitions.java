@@ -1,0 +1,446 @@
+package dev.baton.storage.memory;
+
+import dev.baton.concurrency.Permit;
+import dev.baton.concurrency.ReleasePolicy;
+import dev.baton.concurrency.WaitPolicy;
+import dev.baton.job.JobId;
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
+import dev.baton.storage.ContinuationCondition;
+import dev.baton.storage.CreateResult;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
+import dev.baton.storage.LogLine;
+import dev.baton.storage.NewJob;
+import dev.baton.storage.RunOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The job transitions of the SPI, each run whole under the storage lock. Side effects that must be
+ * atomic with a move (permits, waiters, uniqueness keys, continuations) happen here, in the same
+ * call.
+ */
+final class Transitions {
+  /** Retention of jobs deleted by the storage itself (wait policies, cascading continuations). */
+  static final Duration POLICY_RETENTION = Duration.ofDays(1);
+
+  private final JobTable table;
+  private final Outbox outbox;
+
+  /** Parent id to its AWAITING continuations, in creation order. */
+  private final Map<JobId, List<JobId>> awaiting = new HashMap<>();
+
+  Transitions(JobTable table, Outbox outbox) {
+    this.table = table;
+    this.outbox = outbox;
+  }
+
+  // ------------------------------------------------------------------ create
+
+  List<CreateResult> create(List<NewJob> batch, Instant now) {
+    Set<JobId> known = new HashSet<>();
+    for (NewJob n : batch) {
+      JobId parent = n.spec().parent();
+      if (parent != null && !known.contains(parent) && table.get(parent) == null) {
+        throw new IllegalArgumentException(
+            "job " + n.spec().id() + " continues unknown job " + parent);
+      }
+      known.add(n.spec().id());
+    }
+    List<CreateResult> results = new ArrayList<>(batch.size());
+    for (NewJob n : batch) {
+      results.add(createOne(n, now));
+    }
+    return results;
+  }
+
+  private CreateResult createOne(NewJob n, Instant now) {
+    JobEntry existing = table.get(n.spec().id());
+    if (existing != null) {
+      return CreateResult.duplicate(existing.id(), existing.state);
+    }
+    if (n.spec().unique() != null) {
+      Optional<JobId> holder = table.uniques.holder(n.spec().unique().key(), now);
+      if (holder.isPresent()) {
+        JobEntry h = table.get(holder.get());
+        return CreateResult.duplicate(holder.get(), h == null ? JobState.DELETED : h.state);
+      }
+    }
+    JobEntry job = new JobEntry(n.spec(), table.nextSeq(), now);
+    job.runAt = n.runAt() != null ? n.runAt() : n.delay() != null ? now.plus(n.delay()) : now;
+    table.add(job);
+    JobEntry parent = n.spec().parent() == null ? null : table.get(n.spec().parent());
+    Decision d = parent == null ? Decision.READY : decide(parent, n.spec().continueOn());
+    if (d != Decision.DELETE) {
+      table.uniques.take(n.spec().unique(), job.id(), now);
+    }
+    switch (d) {
+      case READY -> ready(job, now, n.reason());
+      case WAIT -> {
+        awaiting.computeIfAbsent(parent.id(), k -> new ArrayList<>()).add(job.id());
+        table.move(job, JobState.AWAITING, now, null, null, n.reason(), null);
+      }
+      case DELETE -> {
+        table.move(job, JobState.DELETED, now, null, null, parentDeleted(parent), null);
+        table.expireAt(job, now.plus(POLICY_RETENTION));
+        continuationsOf(job, now);
+      }
+    }
+    return CreateResult.created(job.id(), job.state);
+  }
+
+  private enum Decision {
+    READY,
+    WAIT,
+    DELETE
+  }
+
+  private static Decision decide(JobEntry parent, ContinuationCondition on) {
+    JobState s = parent.state;
+    if (s == JobState.SUCCEEDED || (on == ContinuationCondition.ON_ANY_FINAL && s.isFinal())) {
+      return Decision.READY;
+    }
+    return s == JobState.DELETED ? Decision.DELETE : Decision.WAIT;
+  }
+
+  private static String parentDeleted(JobEntry parent) {
+    return "parent job " + parent.id() + " was deleted";
+  }
+
+  /** ENQUEUED at the tail of its queue, or SCHEDULED if its run time is still ahead. */
+  private void ready(JobEntry job, Instant now, String reason) {
+    if (job.runAt != null && job.runAt.isAfter(now)) {
+      table.move(job, JobState.SCHEDULED, now, null, null, reason, null);
+    } else {
+      job.order = table.nextSeq();
+      table.move(job, JobState.ENQUEUED, now, null, null, reason, null);
+    }
+  }
+
+  /** Decides the AWAITING continuations of a job that just reached a final state. */
+  private void continuationsOf(JobEntry parent, Instant now) {
+    List<JobId> children = awaiting.remove(parent.id());
+    if (children == null) {
+      return;
+    }
+    List<JobId> still = new ArrayList<>();
+    for (JobId id : children) {
+      JobEntry child = table.get(id);
+      if (child == null || child.state != JobState.AWAITING) {
+        continue;
+      }
+      switch (decide(parent, child.spec.continueOn())) {
+        case READY -> ready(child, now, "parent job " + parent.id() + " is " + parent.state);
+        case DELETE ->
+            toFinal(
+                child,
+                JobState.DELETED,
+                now,
+                null,
+                null,
+                parentDeleted(parent),
+                null,
+                POLICY_RETENTION);
+        case WAIT -> still.add(id);
+      }
+    }
+    if (!still.isEmpty()) {
+      awaiting.put(parent.id(), still);
+    }
+  }
+
+  private void stopAwaiting(JobEntry job) {
+    List<JobId> siblings = job.spec.parent() == null ? null : awaiting.get(job.spec.parent());
+    if (siblings != null) {
+      siblings.remove(job.id());
+      if (siblings.isEmpty()) {
+        awaiting.remove(job.spec.parent());
+      }
+    }
+  }
+
+  /**
+   * Moves a job to SUCCEEDED, FAILED or DELETED with everything that goes with it: permits and
+   * unique key released, continuations decided, expiry set when {@code retention} is given.
+   */
+  private void toFinal(
+      JobEntry job,
+      JobState to,
+      Instant now,
+      String serverId,
+      String worker,
+      String reason,
+      ExceptionInfo error,
+      Duration retention) {
+    if (job.state == JobState.AWAITING) {
+      stopAwaiting(job);
+    }
+    releasePermits(job, true, now);
+    table.move(job, to, now, serverId, worker, reason, error);
+    table.uniques.release(job.spec.unique(), job.id());
+    if (retention != null) {
+      table.expireAt(job, now.plus(retention));
+    }
+    continuationsOf(job, now);
+  }
+
+  // ------------------------------------------------------------------ permits
+
+  /** Leaves every waiter line; gives permits back if {@code permitsToo}; wakes who is next. */
+  private void releasePermits(JobEntry job, boolean permitsToo, Instant now) {
+    if (job.spec.concurrency().isEmpty()) {
+      return;
+    }
+    for (JobId next : table.keys.leave(job, permitsToo, now)) {
+      wake(next, now, "permit freed by job " + job.id());
+    }
+  }
+
+  private void wake(JobId id, Instant now, String reason) {
+    JobEntry next = table.get(id);
+    if (next != null && next.state == JobState.BLOCKED) {
+      table.move(next, JobState.ENQUEUED, now, null, null, reason, null);
+    }
+  }
+
+  private static boolean keepsPermitsWhenLeaving(JobEntry job) {
+    return job.spec.concurrency().releasePolicy() == ReleasePolicy.ON_FINAL;
+  }
+
+  // ------------------------------------------------------------------ client moves
+
+  Optional<JobState> delete(JobId id, String reason, Duration retention, Instant now) {
+    JobEntry job = table.get(id);
+    if (job == null || job.state == JobState.DELETED) {
+      return Optional.empty();
+    }
+    JobState from = job.state;
+    if (from == JobState.PROCESSING) {
+      outbox.leaseRevoked(job.owner, id);
+    }
+    toFinal(job, JobState.DELETED, now, null, null, reason, null, retention);
+    return Optional.of(from);
+  }
+
+  Optional<JobState> requeue(JobId id, String reason, Instant now) {
+    JobEntry job = table.get(id);
+    if (job == null || job.state == JobState.ENQUEUED) {
+      return Optional.empty();
+    }
+    JobState from = job.state;
+    if (from == JobState.PROCESSING) {
+      outbox.leaseRevoked(job.owner, id);
+    }
+    if (from == JobState.AWAITING) {
+      stopAwaiting(job);
+    }
+    releasePermits(job, true, now);
+    job.attempt = 1;
+    job.blockedClaims = 0;
+    job.order = table.nextSeq();
+    table.uniques.take(job.spec.unique(), job.id(), now);
+    table.move(job, JobState.ENQUEUED, now, null, null, reason, null);
+    return Optional.of(from);
+  }
+
+  // ------------------------------------------------------------------ the server's side
+
+  List<LeasedJob> claim(String serverId, List<String> queues, int max, Instant now) {
+    List<LeasedJob> out = new ArrayList<>();
+    for (String name : queues) {
+      TreeMap<Long, JobId> queue = table.queueIfPresent(name);
+      Long cursor = null;
+      while (queue != null && out.size() < max) {
+        Entry<Long, JobId> next = cursor == null ? queue.firstEntry() : queue.higherEntry(cursor);
+        if (next == null) {
+          break;
+        }
+        cursor = next.getKey();
+        JobEntry job = table.get(next.getValue());
+        Permit busy = table.keys.firstBusy(job, now);
+        if (busy == null) {
+          out.add(lease(job, serverId, now));
+        } else {
+          block(job, busy, now);
+        }
+      }
+    }
+    return out;
+  }
+
+  private LeasedJob lease(JobEntry job, String serverId, Instant now) {
+    table.keys.take(job, now);
+    job.token++;
+    job.owner = serverId;
+    job.blockedClaims = 0;
+    job.progress = 0;
+    table.move(job, JobState.PROCESSING, now, serverId, null, "leased to " + serverId, null);
+    table.uniques.releaseAtStart(job.spec.unique(), job.id());
+    return new LeasedJob(
+        new Lease(job.id(), serverId, job.token), job.spec, job.attempt, job.createdAt);
+  }
+
+  private void block(JobEntry job, Permit busy, Instant now) {
+    String what = describe(busy) + ", held by " + table.keys.blocker(busy);
+    releasePermits(job, false, now); // a reservation elsewhere must not idle while it waits
+    WaitPolicy policy = job.spec.concurrency().waitPolicy();
+    if (policy.mode() == WaitPolicy.Mode.WAIT) {
+      table.move(job, JobState.BLOCKED, now, null, null, "waiting for " + what, null);
+      table.keys.park(job, busy, now);
+      return;
+    }
+    job.blockedClaims++;
+    String by = "blocked by " + table.keys.blocker(busy);
+    if (job.blockedClaims >= policy.maxAttempts()) {
+      toFinal(
+          job,
+          JobState.DELETED,
+          now,
+          null,
+          null,
+          by + ", all attempts exhausted",
+          null,
+          POLICY_RETENTION);
+    } else {
+      job.runAt = now.plus(policy.retryDelay());
+      String reason =
+          by + ", rescheduled (" + job.blockedClaims + " of " + policy.maxAttempts() + " attempts)";
+      table.move(job, JobState.SCHEDULED, now, null, null, reason, null);
+    }
+  }
+
+  static String describe(Permit p) {
+    return switch (p.kind()) {
+      case SEMAPHORE -> (p.limit() == 1 ? "mutex " : "semaphore ") + p.key();
+      case RATE_FIXED, RATE_SLIDING -> "rate limit " + p.key();
+    };
+  }
+
+  JobEntry leased(Lease lease) {
+    JobEntry job = table.get(lease.jobId());
+    boolean valid =
+        job != null
+            && job.state == JobState.PROCESSING
+            && lease.serverId().equals(job.owner)
+            && job.token == lease.token();
+    return valid ? job : null;
+  }
+
+  boolean finish(Lease lease, String worker, RunOutcome outcome, Instant now) {
+    JobEntry job = leased(lease);
+    if (job == null) {
+      return false;
+    }
+    String server = lease.serverId();
+    if (outcome instanceof RunOutcome.Succeeded s) {
+      toFinal(job, JobState.SUCCEEDED, now, server, worker, s.reason(), null, s.retention());
+    } else if (outcome instanceof RunOutcome.Failed f) {
+      toFinal(job, JobState.FAILED, now, server, worker, f.reason(), f.error(), null);
+    } else if (outcome instanceof RunOutcome.Deleted d) {
+      toFinal(job, JobState.DELETED, now, server, worker, d.reason(), null, d.retention());
+    } else if (outcome instanceof RunOutcome.Retry r) {
+      releasePermits(job, !keepsPermitsWhenLeaving(job), now);
+      job.attempt++;
+      job.runAt = now.plus(r.delay());
+      table.move(job, JobState.SCHEDULED, now, server, worker, r.reason(), r.error());
+    } else {
+      release(job, now, server, worker, outcome.reason());
+    }
+    return true;
+  }
+
+  /** Back to ENQUEUED at its old place, attempt unchanged (shutdown, deregistration). */
+  void release(JobEntry job, Instant now, String serverId, String worker, String reason) {
+    releasePermits(job, !keepsPermitsWhenLeaving(job), now);
+    table.move(job, JobState.ENQUEUED, now, serverId, worker, reason, null);
+  }
+
+  /** Back to ENQUEUED at its old place with every permit released (dead owner). */
+  void rescue(JobEntry job, Instant now, String rescuerId, String reason) {
+    outbox.leaseRevoked(job.owner, job.id());
+    releasePermits(job, true, now);
+    table.move(job, JobState.ENQUEUED, now, rescuerId, null, reason, null);
+  }
+
+  boolean report(Lease lease, Integer progress, List<LogLine> lines) {
+    JobEntry job = leased(lease);
+    if (job == null) {
+      return false;
+    }
+    if (progress != null) {
+      job.progress = Math.max(0, Math.min(100, progress));
+    }
+    job.appendLogs(lines);
+    return true;
+  }
+
+  // ------------------------------------------------------------------ time-driven moves
+
+  int promoteDue(int max, Instant now) {
+    int moved = 0;
+    while (moved < max
+        && !table.scheduled.isEmpty()
+        && !table.scheduled.first().at().isAfter(now)) {
+      JobEntry job = table.get(table.scheduled.first().id());
+      job.order = table.nextSeq();
+      table.move(job, JobState.ENQUEUED, now, null, null, "scheduled time reached", null);
+      moved++;
+    }
+    for (JobId id : table.keys.wakeRateWaiters(now, max - moved)) {
+      wake(id, now, "rate limit window has room");
+      moved++;
+    }
+    for (JobId id : table.keys.allWaiters()) {
+      if (moved >= max) {
+        break;
+      }
+      JobEntry job = table.get(id);
+      WaitPolicy policy = job.spec.concurrency().waitPolicy();
+      if (policy.maxWait() != null && !job.blockedSince.plus(policy.maxWait()).isAfter(now)) {
+        timeOut(job, policy, now);
+        moved++;
+      }
+    }
+    return moved;
+  }
+
+  private void timeOut(JobEntry job, WaitPolicy policy, Instant now) {
+    Permit on = job.blockedOn;
+    String reason =
+        "waited longer than "
+            + policy.maxWait()
+            + " for "
+            + describe(on)
+            + ", held by "
+            + table.keys.blocker(on);
+    if (policy.onTimeout() == WaitPolicy.TimeoutAction.FAIL) {
+      toFinal(job, JobState.FAILED, now, null, null, reason, null, null);
+    } else {
+      toFinal(job, JobState.DELETED, now, null, null, reason, null, POLICY_RETENTION);
+    }
+  }
+
+  int purgeExpired(int max, Instant now) {
+    int removed = 0;
+    while (removed < max
+        && !table.expiring.isEmpty()
+        && !table.expiring.first().at().isAfter(now)) {
+      JobEntry job = table.get(table.expiring.first().id());
+      awaiting.remove(job.id());
+      table.remove(job);
+      removed++;
+    }
+    table.uniques.purgeExpired(now);
+    return removed;
+  }
+}

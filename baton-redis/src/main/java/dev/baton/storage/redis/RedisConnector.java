@@ -1,0 +1,150 @@
+package dev.baton.storage.redis;
+
+import dev.baton.BatonException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
+import java.time.Duration;
+
+/**
+ * The Lettuce plumbing for one {@link RedisStorage}: a standalone or cluster client, one shared
+ * command connection (Lettuce multiplexes it, so concurrent callers are pipelined), and pub/sub
+ * connections on demand. Connection problems at start become messages that say what to check.
+ */
+final class RedisConnector implements AutoCloseable {
+  private final RedisURI uri;
+  private final RedisClient client;
+  private final RedisClusterClient clusterClient;
+  private final StatefulConnection<String, String> connection;
+  private final RedisScriptingCommands<String, String> commands;
+
+  RedisConnector(String uriText, boolean cluster, Duration timeout) {
+    try {
+      uri = RedisURI.create(uriText);
+    } catch (RuntimeException e) {
+      throw new BatonException("invalid Redis URI '" + uriText + "': " + e.getMessage(), e);
+    }
+    uri.setTimeout(timeout);
+    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+    TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+    if (cluster) {
+      client = null;
+      clusterClient = RedisClusterClient.create(uri);
+      clusterClient.setOptions(
+          ClusterClientOptions.builder()
+              .socketOptions(socket)
+              .timeoutOptions(timeouts)
+              .topologyRefreshOptions(
+                  ClusterTopologyRefreshOptions.builder()
+                      .enableAllAdaptiveRefreshTriggers()
+                      .enablePeriodicRefresh(Duration.ofSeconds(30))
+                      .build())
+              .build());
+    } else {
+      clusterClient = null;
+      client = RedisClient.create(uri);
+      client.setOptions(
+          ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).build());
+    }
+    try {
+      if (cluster) {
+        StatefulRedisClusterConnection<String, String> c = clusterClient.connect();
+        connection = c;
+        commands = c.sync();
+      } else {
+        StatefulRedisConnection<String, String> c = client.connect();
+        connection = c;
+        commands = c.sync();
+      }
+    } catch (RuntimeException e) {
+      shutdownClients();
+      throw new BatonException(describe(e), e);
+    }
+  }
+
+  /** Where we talk to, without credentials. */
+  String where() {
+    return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+  }
+
+  private String describe(Throwable e) {
+    StringBuilder all = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all.append(' ').append(t.getMessage());
+    }
+    String text = all.toString();
+    if (text.contains("WRONGPASS")
+        || text.contains("NOAUTH")
+        || text.contains("invalid password")
+        || text.contains("AUTH")) {
+      return "Redis at "
+          + where()
+          + " refused authentication: check the user name and password in the URI"
+          + " (redis://user:password@host:port)."
+          + text;
+    }
+    return "cannot connect to Redis at "
+        + where()
+        + ": is redis-server running there, and is the URI right? (cause:"
+        + text
+        + ")";
+  }
+
+  RedisScriptingCommands<String, String> commands() {
+    return commands;
+  }
+
+  /** A new pub/sub connection; Lettuce reconnects it and re-subscribes its channels by itself. */
+  StatefulRedisPubSubConnection<String, String> connectPubSub() {
+    return clusterClient != null ? clusterClient.connectPubSub() : client.connectPubSub();
+  }
+
+  /** Called whenever a connection of this client (re)connects. */
+  void onConnected(Runnable action) {
+    RedisConnectionStateListener l =
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(
+              io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            action.run();
+          }
+        };
+    if (clusterClient != null) {
+      clusterClient.addListener(l);
+    } else {
+      client.addListener(l);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } finally {
+      shutdownClients();
+    }
+  }
+
+  private void shutdownClients() {
+    if (client != null) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    if (clusterClient != null) {
+      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+}

@@ -1,0 +1,583 @@
+package dev.baton.storage.redis;
+
+import static dev.baton.storage.redis.RedisRows.instant;
+import static dev.baton.storage.redis.RedisRows.micros;
+import static dev.baton.storage.redis.RedisRows.text;
+
+import dev.baton.BatonException;
+import dev.baton.job.JobId;
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
+import dev.baton.storage.CreateResult;
+import dev.baton.storage.HeartbeatResult;
+import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobQuery;
+import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.KeyStatus;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
+import dev.baton.storage.LockLease;
+import dev.baton.storage.LockStorage;
+import dev.baton.storage.LogLine;
+import dev.baton.storage.NewJob;
+import dev.baton.storage.Page;
+import dev.baton.storage.QueueStats;
+import dev.baton.storage.RecurringRecord;
+import dev.baton.storage.RescuedServer;
+import dev.baton.storage.RunOutcome;
+import dev.baton.storage.ServerBeat;
+import dev.baton.storage.ServerRecord;
+import dev.baton.storage.StorageListener;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Baton's Redis storage: every SPI operation is one Lua script run by EVALSHA, with the Redis
+ * server's {@code TIME} as the clock. All keys of a namespace share the hash tag {@code
+ * {namespace}}, so the scripts work unchanged on Redis Cluster. Claims record the owner and bump
+ * the fencing token in the same script that admits the job; pub/sub carries wake-ups and lease
+ * revocations. Key layout and persistence advice: docs/redis.md.
+ *
+ * <pre>{@code
+ * RedisStorage storage = RedisStorage.builder().uri("redis://localhost:6379").build();
+ * }</pre>
+ */
+public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
+
+  private static final ScriptOutputType MULTI = ScriptOutputType.MULTI;
+  private static final ScriptOutputType INT = ScriptOutputType.INTEGER;
+  private static final ScriptOutputType VALUE = ScriptOutputType.VALUE;
+
+  private final RedisConnector connector;
+  private final LuaScripts scripts;
+  private final RedisNotifications notifications;
+  private final String namespace;
+
+  private RedisStorage(Builder b) {
+    this.namespace = b.namespace;
+    String prefix = "{" + b.namespace + "}:";
+    this.connector = new RedisConnector(b.uri, b.cluster, b.commandTimeout);
+    try {
+      this.scripts = new LuaScripts(connector.commands(), prefix);
+      this.notifications =
+          new RedisNotifications(connector, prefix, b.pollInterval, this::queuesWithWork);
+      RedisPreflight.check(connector, scripts);
+    } catch (RuntimeException e) {
+      connector.close();
+      throw e;
+    }
+    LOG.info(
+        "Redis storage on {} (cluster={}), namespace '{}', command timeout {}, poll {}",
+        connector.where(),
+        b.cluster,
+        b.namespace,
+        b.commandTimeout,
+        b.pollInterval);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The namespace this storage's keys live under ({@code {namespace}:...}). */
+  public String namespace() {
+    return namespace;
+  }
+
+  // ---------------------------------------------------------------- clock
+
+  @Override
+  public Instant now() {
+    List<Object> t = scripts.run("now", MULTI);
+    return Instant.ofEpochSecond(
+        Long.parseLong(t.get(0).toString()), Long.parseLong(t.get(1).toString()) * 1_000);
+  }
+
+  // ---------------------------------------------------------------- creation and client moves
+
+  @Override
+  public List<CreateResult> create(List<NewJob> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(1 + jobs.size() * RedisRows.NEW_JOB_FIELDS);
+    args.add(Integer.toString(jobs.size()));
+    jobs.forEach(j -> RedisRows.addNewJob(args, j));
+    List<Object> out = scripts.run("create", MULTI, args);
+    return createResults(out, 0);
+  }
+
+  private static List<CreateResult> createResults(List<Object> out, int from) {
+    List<CreateResult> results = new ArrayList<>(out.size() / 3);
+    for (int i = from; i + 2 < out.size(); i += 3) {
+      JobId id = JobId.parse(out.get(i).toString());
+      JobState state = JobState.valueOf(out.get(i + 2).toString());
+      results.add(
+          ((Long) out.get(i + 1)) == 1
+              ? CreateResult.created(id, state)
+              : CreateResult.duplicate(id, state));
+    }
+    return results;
+  }
+
+  @Override
+  public Optional<JobRecord> find(JobId id) {
+    List<Object> out = scripts.run("find", MULTI, id.toString());
+    if (out == null || out.isEmpty() || out.get(0) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        RedisRows.record(
+            RedisRows.hash(out.get(0)), (List<?>) out.get(1), (List<?>) out.get(2), true));
+  }
+
+  @Override
+  public Optional<JobState> delete(JobId id, String reason, Duration retention) {
+    String from = scripts.run("delete", VALUE, id.toString(), text(reason), micros(retention));
+    return Optional.ofNullable(from).map(JobState::valueOf);
+  }
+
+  @Override
+  public Optional<JobState> requeue(JobId id, String reason) {
+    String from = scripts.run("requeue", VALUE, id.toString(), text(reason));
+    return Optional.ofNullable(from).map(JobState::valueOf);
+  }
+
+  // ---------------------------------------------------------------- the server's side
+
+  @Override
+  public List<LeasedJob> claim(String serverId, List<String> queues, int max) {
+    if (max <= 0 || queues.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(2 + queues.size());
+    args.add(serverId);
+    args.add(Integer.toString(max));
+    args.addAll(queues);
+    List<Object> rows = scripts.run("claim", MULTI, args);
+    List<LeasedJob> leased = new ArrayList<>(rows.size());
+    for (Object r : rows) {
+      List<?> v = (List<?>) r;
+      String id = v.get(0).toString();
+      Lease lease = new Lease(JobId.parse(id), serverId, (Long) v.get(1));
+      leased.add(
+          new LeasedJob(
+              lease,
+              RedisRows.spec(
+                  id, s(v, 4), s(v, 5), s(v, 6), s(v, 7), s(v, 8), s(v, 9), s(v, 10), s(v, 11),
+                  s(v, 12), s(v, 13), s(v, 14)),
+              Integer.parseInt(s(v, 2)),
+              instant(s(v, 3))));
+    }
+    return leased;
+  }
+
+  private static String s(List<?> v, int i) {
+    return text(v.get(i));
+  }
+
+  @Override
+  public boolean finish(Lease lease, String worker, RunOutcome outcome) {
+    String kind;
+    Duration duration = Duration.ZERO;
+    ExceptionInfo error = null;
+    if (outcome instanceof RunOutcome.Succeeded o) {
+      kind = "S";
+      duration = o.retention();
+    } else if (outcome instanceof RunOutcome.Retry o) {
+      kind = "R";
+      duration = o.delay();
+      error = o.error();
+    } else if (outcome instanceof RunOutcome.Failed o) {
+      kind = "F";
+      error = o.error();
+    } else if (outcome instanceof RunOutcome.Deleted o) {
+      kind = "D";
+      duration = o.retention();
+    } else {
+      kind = "L";
+    }
+    Long ok =
+        scripts.run(
+            "finish",
+            INT,
+            lease.jobId().toString(),
+            lease.serverId(),
+            Long.toString(lease.token()),
+            text(worker),
+            kind,
+            text(outcome.reason()),
+            micros(duration),
+            error == null ? "" : text(error.type()),
+            error == null ? "" : text(error.message()),
+            error == null ? "" : text(error.stackTrace()));
+    return ok == 1;
+  }
+
+  @Override
+  public boolean report(Lease lease, Integer progress, List<LogLine> lines) {
+    List<String> args = new ArrayList<>(4 + 3 * lines.size());
+    args.add(lease.jobId().toString());
+    args.add(lease.serverId());
+    args.add(Long.toString(lease.token()));
+    args.add(progress == null ? "" : Integer.toString(Math.max(0, Math.min(100, progress))));
+    Instant now = null;
+    for (LogLine l : lines) {
+      if (l.at() == null && now == null) {
+        now = now();
+      }
+      args.add(micros(l.at() == null ? now : l.at()));
+      args.add(text(l.level()));
+      args.add(text(l.message()));
+    }
+    Long ok = scripts.run("report", INT, args);
+    return ok == 1;
+  }
+
+  @Override
+  public HeartbeatResult heartbeat(ServerBeat beat) {
+    List<String> args = new ArrayList<>(4 + 2 * beat.running().size());
+    args.add(beat.serverId());
+    args.add(text(beat.host()));
+    args.add(RedisRows.queuesJson(beat.queues()));
+    args.add(Integer.toString(beat.workers()));
+    for (Lease l : beat.running()) {
+      args.add(l.jobId().toString());
+      args.add(Long.toString(l.token()));
+    }
+    List<Object> out = scripts.run("heartbeat", MULTI, args);
+    Instant at =
+        Instant.ofEpochSecond(
+            Long.parseLong(out.get(0).toString()), Long.parseLong(out.get(1).toString()) * 1_000);
+    List<JobId> revoked = new ArrayList<>();
+    for (int i = 3; i < out.size(); i++) {
+      revoked.add(JobId.parse(out.get(i).toString()));
+    }
+    return new HeartbeatResult(at, ((Long) out.get(2)) == 1, revoked);
+  }
+
+  @Override
+  public List<RescuedServer> rescueDeadServers(Duration timeout, String rescuerId) {
+    List<Object> out = scripts.run("rescue", MULTI, micros(timeout), text(rescuerId));
+    List<RescuedServer> rescued = new ArrayList<>();
+    int i = 0;
+    while (i + 2 < out.size()) {
+      String server = out.get(i).toString();
+      Instant lastBeat = instant(out.get(i + 1).toString());
+      int n = ((Long) out.get(i + 2)).intValue();
+      List<JobId> ids = new ArrayList<>(n);
+      for (int k = 0; k < n; k++) {
+        ids.add(JobId.parse(out.get(i + 3 + k).toString()));
+      }
+      rescued.add(new RescuedServer(server, lastBeat, ids));
+      i += 3 + n;
+    }
+    return rescued;
+  }
+
+  @Override
+  public List<JobId> deregister(String serverId, String reason) {
+    List<Object> out = scripts.run("deregister", MULTI, serverId, text(reason));
+    return out.stream().map(o -> JobId.parse(o.toString())).toList();
+  }
+
+  @Override
+  public int promoteDue(int max) {
+    Long n = scripts.run("promote", INT, Integer.toString(Math.max(0, max)));
+    return n.intValue();
+  }
+
+  @Override
+  public int purgeExpired(int max) {
+    Long n = scripts.run("purge", INT, Integer.toString(Math.max(0, max)));
+    return n.intValue();
+  }
+
+  // ---------------------------------------------------------------- recurring jobs
+
+  @Override
+  public void saveRecurring(RecurringRecord r) {
+    scripts.run(
+        "saverecurring",
+        INT,
+        r.id(),
+        r.definitionJson(),
+        micros(r.nextFireAt()),
+        r.paused() ? "1" : "0",
+        r.lastFireAt() == null ? "" : micros(r.lastFireAt()),
+        r.lastJobId() == null ? "" : r.lastJobId().toString());
+  }
+
+  @Override
+  public boolean removeRecurring(String id) {
+    Long n = scripts.run("removerecurring", INT, id);
+    return n == 1;
+  }
+
+  @Override
+  public List<RecurringRecord> recurringJobs() {
+    List<Object> out = scripts.run("recurring", MULTI);
+    List<RecurringRecord> list = new ArrayList<>(out.size());
+    for (Object o : out) {
+      List<?> v = (List<?>) o;
+      String lastJob = s(v, 5);
+      list.add(
+          new RecurringRecord(
+              s(v, 0),
+              s(v, 1),
+              instant(s(v, 2)),
+              "1".equals(s(v, 3)),
+              instant(s(v, 4)),
+              lastJob.isEmpty() ? null : JobId.parse(lastJob)));
+    }
+    return list;
+  }
+
+  @Override
+  public Optional<List<CreateResult>> fireRecurring(
+      String id, Instant expectedNextFire, Instant newNextFire, List<NewJob> jobs) {
+    List<String> args = new ArrayList<>(4 + jobs.size() * RedisRows.NEW_JOB_FIELDS);
+    args.add(id);
+    args.add(micros(expectedNextFire));
+    args.add(micros(newNextFire));
+    args.add(Integer.toString(jobs.size()));
+    jobs.forEach(j -> RedisRows.addNewJob(args, j));
+    List<Object> out = scripts.run("fire", MULTI, args);
+    if (((Long) out.get(0)) == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(createResults(out, 1));
+  }
+
+  // ---------------------------------------------------------------- notifications
+
+  @Override
+  public Subscription subscribe(StorageListener listener) {
+    return notifications.add(listener);
+  }
+
+  private List<String> queuesWithWork() {
+    List<Object> out = scripts.run("ready", MULTI);
+    return out.stream().map(Object::toString).toList();
+  }
+
+  // ---------------------------------------------------------------- locks
+
+  @Override
+  public Optional<LockLease> tryLock(String name, String owner, Duration atMost) {
+    List<Object> out = scripts.run("trylock", MULTI, name, text(owner), micros(atMost));
+    return lockLease(name, out);
+  }
+
+  @Override
+  public Optional<LockLease> extendLock(String name, long token, Duration atMost) {
+    List<Object> out = scripts.run("extendlock", MULTI, name, Long.toString(token), micros(atMost));
+    return lockLease(name, out);
+  }
+
+  private static Optional<LockLease> lockLease(String name, List<Object> out) {
+    if (out == null || out.isEmpty() || out.get(0) == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new LockLease(
+            name,
+            out.get(0).toString(),
+            (Long) out.get(1),
+            instant(out.get(2).toString()),
+            instant(out.get(3).toString())));
+  }
+
+  @Override
+  public boolean unlock(String name, long token, Duration atLeast) {
+    Long ok = scripts.run("unlock", INT, name, Long.toString(token), micros(atLeast));
+    return ok == 1;
+  }
+
+  // ---------------------------------------------------------------- monitor
+
+  @Override
+  public Map<JobState, Long> countByState() {
+    List<Object> out = scripts.run("count", MULTI);
+    Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+    for (int i = 0; i + 1 < out.size(); i += 2) {
+      counts.put(JobState.valueOf(out.get(i).toString()), (Long) out.get(i + 1));
+    }
+    return counts;
+  }
+
+  @Override
+  public Page<JobRecord> findJobs(JobQuery q) {
+    List<Object> out =
+        scripts.run(
+            "jobs",
+            MULTI,
+            q.state() == null ? "" : q.state().name(),
+            text(q.queue()),
+            text(q.type()),
+            Integer.toString(q.offset()),
+            Integer.toString(q.limit()));
+    List<JobRecord> items = new ArrayList<>(out.size() - 1);
+    for (int i = 1; i < out.size(); i++) {
+      List<?> item = (List<?>) out.get(i);
+      items.add(RedisRows.record(RedisRows.hash(item.get(0)), null, (List<?>) item.get(1), false));
+    }
+    return new Page<>(items, (Long) out.get(0));
+  }
+
+  @Override
+  public List<ServerRecord> servers() {
+    List<Object> out = scripts.run("servers", MULTI);
+    List<ServerRecord> list = new ArrayList<>(out.size());
+    for (Object o : out) {
+      List<?> v = (List<?>) o;
+      list.add(
+          new ServerRecord(
+              s(v, 0),
+              s(v, 1),
+              RedisRows.queues(s(v, 2)),
+              Integer.parseInt(s(v, 3)),
+              instant(s(v, 4)),
+              instant(s(v, 5)),
+              ((Long) v.get(6)).intValue()));
+    }
+    return list;
+  }
+
+  @Override
+  public List<QueueStats> queues() {
+    List<Object> out = scripts.run("queues", MULTI);
+    List<QueueStats> list = new ArrayList<>(out.size());
+    for (Object o : out) {
+      List<?> v = (List<?>) o;
+      list.add(
+          new QueueStats(
+              s(v, 0), (Long) v.get(1), (Long) v.get(2), (Long) v.get(3), (Long) v.get(4)));
+    }
+    return list;
+  }
+
+  @Override
+  public List<KeyStatus> concurrencyKeys() {
+    List<Object> out = scripts.run("keys", MULTI);
+    List<KeyStatus> list = new ArrayList<>(out.size());
+    for (Object o : out) {
+      List<?> v = (List<?>) o;
+      list.add(
+          new KeyStatus(
+              RedisRows.permit(s(v, 0)),
+              ids((List<?>) v.get(1)),
+              ((Long) v.get(2)).intValue(),
+              ids((List<?>) v.get(3))));
+    }
+    return list;
+  }
+
+  private static List<JobId> ids(List<?> raw) {
+    return raw.stream().map(o -> JobId.parse(o.toString())).toList();
+  }
+
+  @Override
+  public List<LockLease> locks() {
+    List<Object> out = scripts.run("locks", MULTI);
+    List<LockLease> list = new ArrayList<>(out.size());
+    for (Object o : out) {
+      List<?> v = (List<?>) o;
+      list.add(
+          new LockLease(s(v, 0), s(v, 1), (Long) v.get(2), instant(s(v, 3)), instant(s(v, 4))));
+    }
+    list.sort(java.util.Comparator.comparing(LockLease::name));
+    return list;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void close() {
+    try {
+      notifications.close();
+    } finally {
+      connector.close();
+    }
+  }
+
+  /**
+   * Configuration of a {@link RedisStorage}; every setting has a named default, and {@link
+   * #build()} validates them and connects (failing with a message that says what to fix).
+   */
+  public static final class Builder {
+    public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
+    public static final String DEFAULT_NAMESPACE = "baton";
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    private String uri = DEFAULT_URI;
+    private boolean cluster;
+    private String namespace = DEFAULT_NAMESPACE;
+    private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+
+    private Builder() {}
+
+    /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://...} for TLS. */
+    public Builder uri(String uri) {
+      this.uri = uri;
+      return this;
+    }
+
+    /** Whether {@link #uri} is a seed node of a Redis Cluster (default false). */
+    public Builder cluster(boolean cluster) {
+      this.cluster = cluster;
+      return this;
+    }
+
+    /** The prefix of every key, inside a hash tag: {@code {namespace}:...} (default "baton"). */
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** How long one call may take before it fails (default 10 s). */
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+      return this;
+    }
+
+    /** How often listeners are told about queues with work, as a pub/sub safety net (5 s). */
+    public Builder pollInterval(Duration pollInterval) {
+      this.pollInterval = pollInterval;
+      return this;
+    }
+
+    public RedisStorage build() {
+      if (uri == null || uri.isBlank()) {
+        throw new BatonException("uri must be set, e.g. redis://localhost:6379");
+      }
+      if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
+        throw new BatonException(
+            "namespace must match " + NAMESPACE + " (no braces), got '" + namespace + "'");
+      }
+      positive("commandTimeout", commandTimeout);
+      positive("pollInterval", pollInterval);
+      return new RedisStorage(this);
+    }
+
+    private static void positive(String name, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw new BatonException(name + " must be a positive duration, got " + d);
+      }
+    }
+  }
+}

@@ -1,0 +1,150 @@
+-- claim: ARGV = serverId, max, queue... Leases up to max ENQUEUED jobs, queues in the given order,
+-- FIFO in each, with the admission check of every permit in this same script. Returns, per leased
+-- job: {id, token, attempt, created, type, queue, args, meta, max, parent, cond, conc, uk, uh, uttl}.
+local server, max = ARGV[1], tonumber(ARGV[2])
+local leased = {}
+
+local function label(p)
+  if p[1] == 'S' then
+    return (p[3] == 1 and 'mutex ' or 'semaphore ') .. p[2]
+  end
+  return 'rate limit ' .. p[2]
+end
+
+-- Whether permit p is busy for job j; if so, also the holder to name and, for a rate, the wake time.
+local function busy(j, p)
+  local key = p[2]
+  local wake = nil
+  if p[1] == 'S' then
+    local sh = P .. 'sh:' .. key
+    if redis.call('ZSCORE', sh, j.id) then
+      return false
+    end
+    if redis.call('ZCARD', sh) >= p[3] then
+      return true, redis.call('ZRANGE', sh, 0, 0)[1]
+    end
+  else
+    local used, w = rateUsed(p)
+    wake = w
+    if used >= p[3] then
+      return true, nil, wake
+    end
+  end
+  if j.wk ~= key and redis.call('LLEN', P .. 'sw:' .. key) > 0 then
+    local first = redis.call('LINDEX', P .. 'sw:' .. key, 0)
+    if p[1] ~= 'S' then
+      wake = NOW
+    end
+    return true, first, wake
+  end
+  return false
+end
+
+local function park(j, c, p, holder, wake)
+  local key = p[2]
+  local who = holder and (', held by job ' .. holder) or ''
+  if p[1] ~= 'S' then
+    who = holder and (', behind job ' .. holder) or ', window full'
+  end
+  if c.m == 'R' then
+    local n = (tonumber(j.bn) or 0) + 1
+    if n >= c.ma then
+      setState(j, 'DELETED')
+      redis.call('HDEL', J(j.id), 'bn')
+      history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
+        .. ', all attempts exhausted')
+      finalized(j, nil)
+    else
+      redis.call('HSET', J(j.id), 'bn', n)
+      setState(j, 'SCHEDULED')
+      schedule(j, NOW + c.rd * 1000)
+      history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
+        .. ', retry ' .. n .. ' of ' .. c.ma .. ' in ' .. c.rd .. ' ms')
+    end
+    return
+  end
+  local line = P .. 'sw:' .. key
+  if j.wk == key then
+    redis.call('LPUSH', line, j.id)
+  else
+    redis.call('RPUSH', line, j.id)
+  end
+  redis.call('HSET', J(j.id), 'bk', key, 'bsince', NOWS)
+  if wake then
+    redis.call('HSET', J(j.id), 'bwake', ts(wake))
+    redis.call('ZADD', RW, 'LT', wake, key)
+  end
+  if c.mw and c.mw > 0 then
+    redis.call('ZADD', DL, NOW + c.mw * 1000, j.id)
+  end
+  setState(j, 'BLOCKED')
+  history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. label(p) .. who)
+end
+
+local function lease(j)
+  local tok = redis.call('HINCRBY', J(j.id), 'tok', 1)
+  redis.call('HSET', J(j.id), 'owner', server)
+  redis.call('HDEL', J(j.id), 'wk', 'runAt')
+  redis.call('SADD', P .. 'sj:' .. server, j.id)
+  if j.uh == 'UNTIL_START' then
+    releaseUnique(j)
+  end
+  setState(j, 'PROCESSING')
+  history(j.id, 'PROCESSING', server, nil, 'claimed')
+  local v = redis.call('HMGET', J(j.id), 'att', 'created', 'type', 'queue', 'args', 'meta', 'max',
+    'parent', 'cond', 'conc', 'uk', 'uh', 'uttl')
+  local row = {j.id, tok}
+  for i = 1, #v do
+    row[i + 2] = v[i] or ''
+  end
+  table.insert(leased, row)
+end
+
+local function admit(j)
+  local c = permits(j)
+  if not c then
+    lease(j)
+    return
+  end
+  for _, p in ipairs(c.p) do
+    redis.call('HSET', CK, p[2], cjson.encode(p))
+  end
+  for _, p in ipairs(c.p) do
+    local b, holder, wake = busy(j, p)
+    if b then
+      local woken = j.wk
+      park(j, c, p, holder, wake)
+      redis.call('HDEL', J(j.id), 'wk')
+      if woken and woken ~= p[2] then
+        wakeIfFree(woken)
+      end
+      return
+    end
+  end
+  for _, p in ipairs(c.p) do
+    takePermit(j.id, p)
+  end
+  lease(j)
+end
+
+for qi = 3, #ARGV do
+  local q = Q(ARGV[qi])
+  while #leased < max do
+    local ids = redis.call('ZRANGE', q, 0, max - #leased - 1)
+    if #ids == 0 then
+      break
+    end
+    for _, id in ipairs(ids) do
+      redis.call('ZREM', q, id)
+      local j = load(id)
+      if j and j.state == 'ENQUEUED' then
+        admit(j)
+      end
+    end
+  end
+  if #leased >= max then
+    break
+  end
+end
+publish()
+return leased

@@ -1,0 +1,7 @@
+-- countByState: {state, count, ...} for every state.
+local out = {}
+for _, s in ipairs({'SCHEDULED', 'ENQUEUED', 'AWAITING', 'BLOCKED', 'PROCESSING', 'SUCCEEDED', 'FAILED', 'DELETED'}) do
+  table.insert(out, s)
+  table.insert(out, redis.call('ZCARD', ST(s)))
+end
+return out

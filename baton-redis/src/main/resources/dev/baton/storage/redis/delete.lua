@@ -1,0 +1,13 @@
+-- delete: ARGV = id, reason, retention (us). Returns the state left, or false.
+local j = load(ARGV[1])
+if not j or j.state == 'DELETED' then
+  return false
+end
+local from = j.state
+detach(j)
+releaseUnique(j)
+setState(j, 'DELETED')
+history(j.id, 'DELETED', nil, nil, ARGV[2])
+finalized(j, tonumber(ARGV[3]))
+publish()
+return from

@@ -1,0 +1,19 @@
+-- deregister: ARGV = serverId, reason. Removes the server; each job it still owns goes back to the
+-- head of its queue as a release. Returns the released job ids.
+local s = ARGV[1]
+local out = {}
+for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
+  local j = load(id)
+  if j and j.state == 'PROCESSING' and j.owner == s then
+    redis.call('HDEL', J(id), 'owner')
+    releasePermits(j, true)
+    setState(j, 'ENQUEUED')
+    toHead(j)
+    history(id, 'ENQUEUED', s, nil, ARGV[2])
+    table.insert(out, id)
+  end
+end
+redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
+redis.call('ZREM', P .. 'servers', s)
+publish()
+return out

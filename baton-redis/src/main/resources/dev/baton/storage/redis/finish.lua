@@ -1,0 +1,40 @@
+-- finish: ARGV = id, serverId, token, worker, outcome (S succeeded, R retry, F failed, D deleted,
+-- L released), reason, duration (us: retention or retry delay), exception type, message, stack.
+-- Applied only under exactly this lease. Returns 1, or 0 when the lease is no longer held.
+local server, worker, kind, reason = ARGV[2], ARGV[4], ARGV[5], ARGV[6]
+local j = load(ARGV[1])
+if not j or j.state ~= 'PROCESSING' or j.owner ~= server or j.tok ~= ARGV[3] then
+  return 0
+end
+local dur = tonumber(ARGV[7])
+redis.call('SREM', P .. 'sj:' .. server, j.id)
+redis.call('HDEL', J(j.id), 'owner')
+if kind == 'S' then
+  releasePermits(j, false)
+  setState(j, 'SUCCEEDED')
+  history(j.id, 'SUCCEEDED', server, worker, reason)
+  finalized(j, dur)
+elseif kind == 'R' then
+  releasePermits(j, true)
+  redis.call('HSET', J(j.id), 'att', tonumber(j.att) + 1)
+  setState(j, 'SCHEDULED')
+  schedule(j, NOW + dur)
+  history(j.id, 'SCHEDULED', server, worker, reason, ARGV[8], ARGV[9], ARGV[10])
+elseif kind == 'F' then
+  releasePermits(j, false)
+  setState(j, 'FAILED')
+  history(j.id, 'FAILED', server, worker, reason, ARGV[8], ARGV[9], ARGV[10])
+  finalized(j, nil)
+elseif kind == 'D' then
+  releasePermits(j, false)
+  setState(j, 'DELETED')
+  history(j.id, 'DELETED', server, worker, reason, ARGV[8], ARGV[9], ARGV[10])
+  finalized(j, dur)
+else
+  releasePermits(j, true)
+  setState(j, 'ENQUEUED')
+  toHead(j)
+  history(j.id, 'ENQUEUED', server, worker, reason)
+end
+publish()
+return 1

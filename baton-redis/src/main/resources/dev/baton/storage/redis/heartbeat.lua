@@ -1,0 +1,17 @@
+-- heartbeat: ARGV = serverId, host, queues (JSON), workers, then (jobId, token) pairs of the leases
+-- the server believes it holds. Returns {seconds, micros, wasRegistered, revoked job ids...}.
+local s = ARGV[1]
+local known = redis.call('ZSCORE', P .. 'servers', s)
+if not known then
+  redis.call('HSET', P .. 'srv:' .. s, 'started', NOWS)
+end
+redis.call('HSET', P .. 'srv:' .. s, 'host', ARGV[2], 'queues', ARGV[3], 'workers', ARGV[4], 'beat', NOWS)
+redis.call('ZADD', P .. 'servers', NOW, s)
+local out = {T[1], T[2], known and 1 or 0}
+for i = 5, #ARGV, 2 do
+  local v = redis.call('HMGET', J(ARGV[i]), 'state', 'owner', 'tok')
+  if v[1] ~= 'PROCESSING' or v[2] ~= s or v[3] ~= ARGV[i + 1] then
+    table.insert(out, ARGV[i])
+  end
+end
+return out

@@ -1,0 +1,2 @@
+-- now: the storage clock, Redis TIME, as {seconds, microseconds}.
+return T

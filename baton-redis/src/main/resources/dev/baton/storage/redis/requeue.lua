@@ -1,0 +1,17 @@
+-- requeue: ARGV = id, reason. Returns the state left, or false.
+local j = load(ARGV[1])
+if not j or j.state == 'ENQUEUED' then
+  return false
+end
+local from = j.state
+detach(j)
+redis.call('HDEL', J(j.id), 'runAt', 'bn')
+redis.call('HSET', J(j.id), 'att', 1)
+if j.uk and j.uh ~= 'TTL' and not redis.call('GET', P .. 'uq:' .. j.uk) then
+  redis.call('SET', P .. 'uq:' .. j.uk, j.id)
+end
+setState(j, 'ENQUEUED')
+toTail(j)
+history(j.id, 'ENQUEUED', nil, nil, ARGV[2])
+publish()
+return from

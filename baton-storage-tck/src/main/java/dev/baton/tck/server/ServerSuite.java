@@ -1,0 +1,88 @@
+package dev.baton.tck.server;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.client.BatonClient;
+import dev.baton.client.JobView;
+import dev.baton.job.JobId;
+import dev.baton.server.BatonServer;
+import dev.baton.server.BatonServerConfig;
+import dev.baton.state.JobState;
+import dev.baton.state.StateEntry;
+import dev.baton.tck.TckSuite;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * Base of the end-to-end server suites: real servers on the storage under test, each with its own
+ * storage client (as a separate process would have), tuned to short intervals so the suites take
+ * seconds: heartbeat 100 ms, server timeout 1 s, poll 200 ms.
+ */
+public abstract class ServerSuite extends TckSuite {
+  /** Longest wait for anything a server should do promptly. */
+  protected static final Duration PROMPTLY = Duration.ofSeconds(5);
+
+  private final List<BatonServer> servers = new ArrayList<>();
+
+  @AfterEach
+  final void closeServers() {
+    // Newest first, in parallel would be faster but order keeps logs readable.
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      servers.get(i).close();
+    }
+    servers.clear();
+  }
+
+  /** A configuration with short intervals for tests; suites adjust it further. */
+  protected static BatonServerConfig.Builder fastConfig(String serverId) {
+    return BatonServerConfig.builder()
+        .serverId(serverId)
+        .workers(4)
+        .heartbeatInterval(Duration.ofMillis(100))
+        .serverTimeout(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(200))
+        .promotionInterval(Duration.ofMillis(50))
+        .reportFlushInterval(Duration.ofMillis(100))
+        .shutdownGrace(Duration.ofMillis(500));
+  }
+
+  /** A started server on its own storage client, closed after the test. */
+  protected BatonServer startServer(
+      BatonServerConfig config, UnaryOperator<BatonServer.Builder> setup) {
+    BatonServer server =
+        setup.apply(BatonServer.builder(fixture().newStorage()).config(config)).build();
+    servers.add(server);
+    return server.start();
+  }
+
+  /** A client on the test's first storage client. */
+  protected BatonClient client() {
+    return BatonClient.create(storage());
+  }
+
+  /** A client on a new storage client: another application instance. */
+  protected BatonClient otherClient() {
+    return BatonClient.create(fixture().newStorage());
+  }
+
+  protected JobView view(JobId id) {
+    return client().find(id).orElseThrow(() -> new AssertionError("job " + id + " not found"));
+  }
+
+  /** Waits until the job is in {@code state}, and returns it. */
+  protected JobView awaitState(JobId id, JobState state) {
+    await("job " + id + " in " + state)
+        .atMost(PROMPTLY)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> client().find(id).map(JobView::state).orElse(null) == state);
+    return view(id);
+  }
+
+  /** The history entries of {@code view} in {@code state}. */
+  protected static List<StateEntry> entries(JobView view, JobState state) {
+    return view.history().stream().filter(e -> e.state() == state).toList();
+  }
+}
