@@ -111,7 +111,7 @@ public abstract class RecurringJobsSuite extends TckSuite {
     assertThat(info.paused()).isFalse();
     assertThat(info.lastFireAt()).isNull();
     assertThat(info.definition().cron()).isEqualTo("0 * * * *");
-    assertThat(info.definition().zone()).isEqualTo(ZoneOffset.UTC);
+    assertThat(info.definition().zone()).isEqualTo(RecurringOptions.DEFAULT_ZONE);
     assertThat(info.definition().misfire()).isEqualTo(MisfirePolicy.FIRE_ONCE);
     assertThat(info.definition().overlap()).isEqualTo(OverlapPolicy.SKIP);
     assertThat(recurring.list()).containsExactly(info);
