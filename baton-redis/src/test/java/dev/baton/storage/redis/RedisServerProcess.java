@@ -40,7 +40,8 @@ final class RedisServerProcess {
     return "redis://127.0.0.1:" + port;
   }
 
-  void start() throws IOException, InterruptedException {
+  /** Starts the server; {@code cliAuth} are redis-cli options (e.g. "-a", password) for PING. */
+  void start(String... cliAuth) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     List<String> cmd =
         new ArrayList<>(
@@ -66,7 +67,7 @@ final class RedisServerProcess {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (cli("ping").contains("PONG")) {
+      if (cli(concat(cliAuth, "ping")).contains("PONG")) {
         return;
       }
       Thread.sleep(50);
@@ -82,11 +83,17 @@ final class RedisServerProcess {
     Files.deleteIfExists(pidFile());
   }
 
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   /** Stops the server (if running) without saving. */
-  void stop() {
+  void stop(String... cliAuth) {
     try {
       if (Files.exists(pidFile())) {
-        cli("shutdown", "nosave");
+        cli(concat(cliAuth, "shutdown", "nosave"));
         long pid = Long.parseLong(Files.readString(pidFile()).trim());
         ProcessHandle.of(pid)
             .ifPresent(
@@ -98,7 +105,7 @@ final class RedisServerProcess {
                   }
                 });
       } else {
-        cli("shutdown", "nosave");
+        cli(concat(cliAuth, "shutdown", "nosave"));
       }
     } catch (IOException | RuntimeException e) {
       // already gone
