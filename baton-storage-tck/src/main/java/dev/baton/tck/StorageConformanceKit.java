@@ -245,6 +245,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class KeyTemplates extends dev.baton.tck.concurrency.KeyTemplateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ fuzz with an execution ledger
 
   @Nested
