@@ -195,6 +195,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class RecurringServers extends dev.baton.tck.recurring.RecurringServerSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency end to end (servers)
 
   @Nested
