@@ -211,6 +211,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class RecurringServers extends dev.baton.tck.recurring.RecurringServerSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency end to end (servers)
 
   @Nested
@@ -247,6 +255,14 @@ public abstract class StorageConformanceKit {
 
   @Nested
   class WaitPolicies extends dev.baton.tck.concurrency.WaitPolicySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class KeyTemplates extends dev.baton.tck.concurrency.KeyTemplateSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
