@@ -169,6 +169,22 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerClient extends dev.baton.tck.server.ClientSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerWorkers extends dev.baton.tck.server.WorkersSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested
@@ -189,6 +205,14 @@ public abstract class StorageConformanceKit {
 
   @Nested
   class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringServers extends dev.baton.tck.recurring.RecurringServerSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
