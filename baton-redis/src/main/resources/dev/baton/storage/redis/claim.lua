@@ -83,14 +83,14 @@ end
 
 local function lease(j)
   local tok = redis.call('HINCRBY', J(j.id), 'tok', 1)
-  redis.call('HSET', J(j.id), 'owner', server)
-  redis.call('HDEL', J(j.id), 'wk', 'runAt')
   redis.call('SADD', P .. 'sj:' .. server, j.id)
   if j.uh == 'UNTIL_START' then
     releaseUnique(j)
   end
-  setState(j, 'PROCESSING')
-  history(j.id, 'PROCESSING', server, nil, 'claimed')
+  if j.wk or j.runAt then
+    redis.call('HDEL', J(j.id), 'wk', 'runAt')
+  end
+  enter(j, 'PROCESSING', {'owner', server}, server, nil, 'claimed')
   local v = redis.call('HMGET', J(j.id), 'att', 'created', 'type', 'queue', 'args', 'meta', 'max',
     'parent', 'cond', 'conc', 'uk', 'uh', 'uttl')
   local row = {j.id, tok}
@@ -130,12 +130,12 @@ end
 for qi = 3, #ARGV do
   local q = Q(ARGV[qi])
   while #leased < max do
-    local ids = redis.call('ZRANGE', q, 0, max - #leased - 1)
-    if #ids == 0 then
+    local popped = redis.call('ZPOPMIN', q, max - #leased)
+    if #popped == 0 then
       break
     end
-    for _, id in ipairs(ids) do
-      redis.call('ZREM', q, id)
+    for i = 1, #popped, 2 do
+      local id = popped[i]
       local j = load(id)
       if j and j.state == 'ENQUEUED' then
         admit(j)
