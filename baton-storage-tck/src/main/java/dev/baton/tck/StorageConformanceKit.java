@@ -21,12 +21,164 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ SPI operations (storage contract)
 
+  @Nested
+  class Create extends dev.baton.tck.spi.CreateSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Claim extends dev.baton.tck.spi.ClaimSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Finish extends dev.baton.tck.spi.FinishSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class DeleteRequeue extends dev.baton.tck.spi.DeleteRequeueSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Servers extends dev.baton.tck.spi.ServersSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class TimeDriven extends dev.baton.tck.spi.TimeDrivenSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Recurring extends dev.baton.tck.spi.RecurringSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class LockStorage extends dev.baton.tck.spi.LocksSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Monitor extends dev.baton.tck.spi.MonitorSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency admission (SPI level)
 
   // ------------------------------------------------------------ server behaviour end to end
 
   @Nested
   class ServerRunJobs extends dev.baton.tck.server.RunJobsSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRetry extends dev.baton.tck.server.RetrySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerContinuation extends dev.baton.tck.server.ContinuationSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRecovery extends dev.baton.tck.server.RecoverySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerCancellation extends dev.baton.tck.server.CancellationSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerShutdown extends dev.baton.tck.server.ShutdownSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRetention extends dev.baton.tck.server.RetentionSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerBadInput extends dev.baton.tck.server.BadInputSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerOutage extends dev.baton.tck.server.OutageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerClient extends dev.baton.tck.server.ClientSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerWorkers extends dev.baton.tck.server.WorkersSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
@@ -53,6 +205,14 @@ public abstract class StorageConformanceKit {
 
   @Nested
   class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringServers extends dev.baton.tck.recurring.RecurringServerSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
@@ -95,6 +255,14 @@ public abstract class StorageConformanceKit {
 
   @Nested
   class WaitPolicies extends dev.baton.tck.concurrency.WaitPolicySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class KeyTemplates extends dev.baton.tck.concurrency.KeyTemplateSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
