@@ -67,6 +67,11 @@ public final class BatonClient {
     return specs;
   }
 
+  /** Recurring jobs in this client's storage: define, pause, trigger, list. */
+  public dev.baton.recurring.RecurringJobs recurring() {
+    return new dev.baton.recurring.RecurringJobs(storage, specs);
+  }
+
   /** Enqueues a job with its type's default options. */
   public <A> EnqueueResult enqueue(JobType<A> type, A args) {
     return one(JobRequest.of(type, args), "enqueued");

@@ -2,7 +2,6 @@ package dev.baton.recurring;
 
 import dev.baton.job.JobOptions;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RecurringOptions {
-  public static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
+  public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final MisfirePolicy DEFAULT_MISFIRE = MisfirePolicy.FIRE_ONCE;
   public static final OverlapPolicy DEFAULT_OVERLAP = OverlapPolicy.SKIP;
 

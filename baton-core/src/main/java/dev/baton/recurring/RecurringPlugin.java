@@ -75,6 +75,11 @@ public final class RecurringPlugin implements ServerPlugin {
   }
 
   @Override
+  public String toString() {
+    return name();
+  }
+
+  @Override
   public void start(PluginContext context) {
     this.context = context;
     this.stopped = false;

@@ -94,7 +94,8 @@ public final class BatonServer implements AutoCloseable {
     all.addAll(b.plugins);
     this.plugins = List.copyOf(all);
     this.runner =
-        new JobRunner(storage, b.handlers.build(), filters, json, config, () -> !closed || !frozen);
+        new JobRunner(
+            storage, b.handlers.build(), filters, json, config, () -> !(closed && frozen));
     this.heartbeat =
         new Heartbeat(storage, config, hostName(), clock, running::values, running::get);
     this.claimLoop =
@@ -367,11 +368,7 @@ public final class BatonServer implements AutoCloseable {
         return;
       }
       RunningJob job = running.get(jobId);
-      if (job != null
-          && job.cancellation()
-              .fire(
-                  Cancellation.Cause.LEASE_LOST,
-                  "lease revoked: the job was deleted, requeued or rescued elsewhere")) {
+      if (job != null && job.revoked()) {
         log.info("job {} on server {} lost its lease (revoked); cancelling it", jobId, serverId);
       }
     }

@@ -90,11 +90,16 @@ final class ClaimLoop implements Runnable {
         errorBackoff = 0;
       } catch (RuntimeException e) {
         errorBackoff = errorBackoff == 0 ? 100 : Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
-        log.warn(
-            "server {} could not claim jobs (retrying in {} ms): {}",
-            config.serverId(),
-            errorBackoff,
-            e.toString());
+        // The first failure of an outage is a WARN; repeats are DEBUG until the storage answers.
+        if (errorBackoff == 100) {
+          log.warn(
+              "server {} could not claim jobs (retrying with backoff up to {} ms): {}",
+              config.serverId(),
+              MAX_ERROR_BACKOFF_MS,
+              e.toString());
+        } else {
+          log.debug("server {} still cannot claim: {}", config.serverId(), e.toString());
+        }
         await(errorBackoff);
         continue;
       }

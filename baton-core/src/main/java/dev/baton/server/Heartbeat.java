@@ -84,11 +84,7 @@ final class Heartbeat {
     registered = true;
     for (JobId id : result.revoked()) {
       RunningJob job = lookup.apply(id);
-      if (job != null
-          && job.cancellation()
-              .fire(
-                  Cancellation.Cause.LEASE_LOST,
-                  "lease revoked: the job was deleted, requeued or rescued elsewhere")) {
+      if (job != null && job.revoked()) {
         log.warn(
             "heartbeat: server {} no longer holds the lease of job {} (token {}); cancelling it",
             config.serverId(),

@@ -28,7 +28,7 @@ final class JobRunner {
   private final List<JobFilter> filters;
   private final JsonCodec json;
   private final BatonServerConfig config;
-  private final BooleanSupplier keepTrying;
+  private final BooleanSupplier mayWrite;
 
   JobRunner(
       JobStorage storage,
@@ -36,13 +36,13 @@ final class JobRunner {
       List<JobFilter> filters,
       JsonCodec json,
       BatonServerConfig config,
-      BooleanSupplier keepTrying) {
+      BooleanSupplier mayWrite) {
     this.storage = storage;
     this.handlers = handlers;
     this.filters = List.copyOf(filters);
     this.json = json;
     this.config = config;
-    this.keepTrying = keepTrying;
+    this.mayWrite = mayWrite;
   }
 
   void run(RunningJob job) {
@@ -57,12 +57,25 @@ final class JobRunner {
       }
     }
     RunOutcome outcome = election.candidate();
+    if (!mayWrite.getAsBoolean()) {
+      log.debug("server was killed (test seam): job {} writes nothing", job.jobId());
+      return;
+    }
     job.flushReports();
+    job.finishing();
     Boolean applied = finish(job, worker, outcome);
     if (applied == null) {
       return;
     }
-    if (!applied) {
+    if (!applied && job.cancellation().isRequested()) {
+      log.info(
+          "job {} ({}) was cancelled ({}); the storage refused its {} under token {}, as expected",
+          job.jobId(),
+          job.jobType(),
+          job.cancellationReason(),
+          outcome.target(),
+          job.fencingToken());
+    } else if (!applied) {
       job.leaseLost("finish (" + outcome.target() + ")");
     } else {
       log.debug(
@@ -124,7 +137,10 @@ final class JobRunner {
           new RunOutcome.Succeeded(
               config.retention(), "completed in " + millis + " ms by " + worker));
     } catch (Throwable t) {
-      if (job.cancellation().cause() == Cancellation.Cause.SHUTDOWN) {
+      if (job.cancellation().isRequested()) {
+        // Stopping because we asked it to is not a failure: no attempt is spent. If the lease was
+        // really lost the storage refuses this; if it was only presumed lost (heartbeat outage),
+        // the job goes back to the head of its queue.
         return new ElectContext(
             spec,
             job,
@@ -133,7 +149,9 @@ final class JobRunner {
             new RunOutcome.Released(
                 "server "
                     + config.serverId()
-                    + " is shutting down; the job stopped ("
+                    + " cancelled the job ("
+                    + job.cancellationReason()
+                    + "); it stopped ("
                     + t
                     + ") and goes back to the head of its queue without spending an attempt"));
       }
@@ -167,22 +185,25 @@ final class JobRunner {
       try {
         return storage.finish(job.lease(), worker, outcome);
       } catch (RuntimeException e) {
-        if (!keepTrying.getAsBoolean()
-            || job.cancellation().cause() == Cancellation.Cause.LEASE_LOST) {
+        // Keep trying even when the lease is presumed lost: if it is still ours, only this write
+        // frees the job (the server is alive, so nobody will rescue it); if not, it is refused.
+        if (!mayWrite.getAsBoolean()) {
           log.warn(
-              "could not store the outcome {} of job {} and gave up (the server stopped or lost the"
-                  + " lease; another server will rescue the job): {}",
+              "could not store the outcome {} of job {} and the server was stopped; another server"
+                  + " will rescue the job: {}",
               outcome.target(),
               job.jobId(),
               e.toString());
           return null;
         }
-        log.warn(
-            "could not store the outcome {} of job {}, retrying in {} ms: {}",
-            outcome.target(),
-            job.jobId(),
-            backoff,
-            e.toString());
+        if (backoff == 100) {
+          log.warn(
+              "could not store the outcome {} of job {}; retrying with backoff until the storage"
+                  + " answers: {}",
+              outcome.target(),
+              job.jobId(),
+              e.toString());
+        }
         try {
           Thread.sleep(backoff);
         } catch (InterruptedException ie) {

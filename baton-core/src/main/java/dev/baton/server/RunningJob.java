@@ -26,6 +26,7 @@ final class RunningJob implements JobContext {
   private final Cancellation cancellation = new Cancellation();
   private final ReportBuffer reports = new ReportBuffer();
   private final JobLogger logger = new StoredLogger();
+  private volatile boolean finishing;
 
   RunningJob(LeasedJob leased, JobStorage storage, StorageClock clock) {
     this.leased = leased;
@@ -39,6 +40,11 @@ final class RunningJob implements JobContext {
 
   Lease lease() {
     return leased.lease();
+  }
+
+  /** The handler is done and the outcome is being written: revocations are now stale news. */
+  void finishing() {
+    finishing = true;
   }
 
   Cancellation cancellation() {
@@ -61,6 +67,20 @@ final class RunningJob implements JobContext {
       log.warn(
           "could not store progress/log lines of job {} (will retry): {}", jobId(), e.toString());
     }
+  }
+
+  /**
+   * The storage revoked this job's lease (deleted, requeued or rescued elsewhere): fire the token.
+   * Returns whether this call fired it.
+   */
+  boolean revoked() {
+    if (finishing) {
+      // A heartbeat that listed the lease crossed our own finish: nothing to cancel.
+      return false;
+    }
+    return cancellation.fire(
+        Cancellation.Cause.LEASE_LOST,
+        "lease revoked: the job was deleted, requeued or rescued elsewhere");
   }
 
   /** A worker-side write was refused: the lease is gone; stop the job and say so. */
@@ -151,27 +171,23 @@ final class RunningJob implements JobContext {
   private final class StoredLogger implements JobLogger {
     @Override
     public void info(String message, Object... args) {
-      String text = MessageFormatter.arrayFormat(message, args).getMessage();
-      jobLog.info("[{} {}] {}", jobType(), jobId(), text);
-      keep("INFO", text);
+      keep(org.slf4j.event.Level.INFO, message, args);
     }
 
     @Override
     public void warn(String message, Object... args) {
-      String text = MessageFormatter.arrayFormat(message, args).getMessage();
-      jobLog.warn("[{} {}] {}", jobType(), jobId(), text);
-      keep("WARN", text);
+      keep(org.slf4j.event.Level.WARN, message, args);
     }
 
     @Override
     public void error(String message, Object... args) {
-      String text = MessageFormatter.arrayFormat(message, args).getMessage();
-      jobLog.error("[{} {}] {}", jobType(), jobId(), text);
-      keep("ERROR", text);
+      keep(org.slf4j.event.Level.ERROR, message, args);
     }
 
-    private void keep(String level, String text) {
-      if (reports.add(new LogLine(clock.now(), level, text))) {
+    private void keep(org.slf4j.event.Level level, String message, Object[] args) {
+      String text = MessageFormatter.arrayFormat(message, args).getMessage();
+      jobLog.atLevel(level).log("[{} {}] {}", jobType(), jobId(), text);
+      if (reports.add(new LogLine(clock.now(), level.name(), text))) {
         flushReports();
       }
     }

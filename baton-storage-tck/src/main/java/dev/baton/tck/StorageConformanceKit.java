@@ -145,6 +145,70 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerRetry extends dev.baton.tck.server.RetrySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerContinuation extends dev.baton.tck.server.ContinuationSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRecovery extends dev.baton.tck.server.RecoverySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerCancellation extends dev.baton.tck.server.CancellationSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerShutdown extends dev.baton.tck.server.ShutdownSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerRetention extends dev.baton.tck.server.RetentionSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerBadInput extends dev.baton.tck.server.BadInputSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerOutage extends dev.baton.tck.server.OutageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested
@@ -165,6 +229,14 @@ public abstract class StorageConformanceKit {
 
   @Nested
   class RecurringCluster extends dev.baton.tck.recurring.RecurringClusterSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RecurringServers extends dev.baton.tck.recurring.RecurringServerSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();
@@ -207,6 +279,14 @@ public abstract class StorageConformanceKit {
 
   @Nested
   class WaitPolicies extends dev.baton.tck.concurrency.WaitPolicySuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class KeyTemplates extends dev.baton.tck.concurrency.KeyTemplateSuite {
     @Override
     protected StorageFixture createFixture() {
       return StorageConformanceKit.this.createFixture();

@@ -5,15 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.client.JobView;
 import dev.baton.concurrency.Permit;
+import dev.baton.job.JobHandler;
 import dev.baton.job.JobId;
 import dev.baton.job.JobType;
 import dev.baton.server.BatonServer;
 import dev.baton.state.JobState;
 import dev.baton.storage.BlockInfo;
 import dev.baton.tck.ledger.ExecutionLedger;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,7 @@ public abstract class MutexSuite extends ConcurrencySuite {
   private final ExecutionLedger ledger = new ExecutionLedger();
 
   private BatonServer.Builder recording(BatonServer.Builder b) {
-    return b.handle(
-        LOCKED,
-        (args, ctx) -> {
-          try (ExecutionLedger.Entry run = ledger.begin(ctx, "res:" + args.resource())) {
-            Thread.sleep(args.millis());
-            run.succeeded();
-          }
-        });
+    return recordingWith(b, (args, ctx) -> Thread.sleep(args.millis()));
   }
 
   @Test
@@ -115,44 +109,51 @@ public abstract class MutexSuite extends ConcurrencySuite {
   @Test
   void aDeadHoldersPermitIsFreedByRescueAndTheNextWaiterRuns() throws Exception {
     CountDownLatch thaw = new CountDownLatch(1);
-    List<String> ranOn = new CopyOnWriteArrayList<>();
-    BatonServer frozen =
-        startServer(
-            "doomed",
-            2,
-            b ->
-                b.handle(
-                    LOCKED,
-                    (args, ctx) -> {
-                      ranOn.add(args.seq() + "@" + ctx.serverId());
-                      if (args.seq() == 0) {
-                        thaw.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
-                      }
-                    }));
+    JobHandler<Work> slowOnDoomed =
+        (args, ctx) -> {
+          if (args.seq() == 0 && ctx.serverId().equals("doomed")) {
+            thaw.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+          }
+        };
+    BatonServer frozen = startServer("doomed", 2, b -> recordingWith(b, slowOnDoomed));
     JobId holder = enqueue(LOCKED, new Work("crash", 0, 0));
     awaitState(holder, JobState.PROCESSING);
     JobId waiter = enqueue(LOCKED, new Work("crash", 1, 0));
     awaitState(waiter, JobState.BLOCKED);
 
     frozen.simulateFreeze();
-    startServer(
-        "rescuer",
-        2,
-        b -> b.handle(LOCKED, (args, ctx) -> ranOn.add(args.seq() + "@" + ctx.serverId())));
+    startServer("rescuer", 2, b -> recordingWith(b, slowOnDoomed));
 
     JobView done = awaitPatiently(waiter, JobState.SUCCEEDED);
-    assertThat(ranOn).contains("1@rescuer");
     assertThat(done.history()).extracting(e -> e.state()).contains(JobState.BLOCKED);
-    // The rescued holder went back to the head of its queue and ran on the live server.
+    // The rescued holder went back to the head of its queue and ran again on the live server.
     JobView rescued = awaitPatiently(holder, JobState.SUCCEEDED);
     assertThat(rescued.history()).anyMatch(e -> e.reason().contains("doomed"));
-    assertThat(ranOn).contains("0@doomed", "0@rescuer");
+    assertThat(ledger.runs())
+        .extracting(r -> r.jobId().equals(holder) ? "holder@" + r.server() : "waiter@" + r.server())
+        .containsExactlyInAnyOrder("holder@rescuer", "waiter@rescuer");
 
     // The frozen worker wakes up late: its finish is refused, the job stays as the rescuer left it.
     thaw.countDown();
-    await().pollDelay(Duration.ofMillis(200)).atMost(PATIENCE).until(() -> true);
+    await().atMost(PATIENCE).until(() -> ledger.size() == 3);
     assertThat(view(holder).state()).isEqualTo(JobState.SUCCEEDED);
-    assertThat(view(holder).owner()).isNull();
+    assertThat(view(holder).lastEntry().serverId()).isEqualTo("rescuer");
+    ledger.assertNoConcurrentRunsOfOneJob(Set.of("doomed"));
+    ledger.assertTokensIncreasePerJob();
+  }
+
+  /** Runs {@code work} for {@link #LOCKED} jobs inside a ledger entry. */
+  private BatonServer.Builder recordingWith(BatonServer.Builder b, JobHandler<Work> work) {
+    return b.handle(
+        LOCKED,
+        (args, ctx) -> {
+          try (ExecutionLedger.Entry run = ledger.begin(ctx, "res:" + args.resource())) {
+            work.run(args, ctx);
+            if (!ctx.isCancellationRequested()) {
+              run.succeeded();
+            }
+          }
+        });
   }
 
   @Test

@@ -164,9 +164,37 @@ public final class ExecutionLedger {
 
   /** No job ran on two workers at once. */
   public void assertNoConcurrentRunsOfOneJob() {
-    Map<JobId, List<Run>> byJob = runs().stream().collect(Collectors.groupingBy(Run::jobId));
+    assertNoConcurrentRunsOfOneJob(Set.of());
+  }
+
+  /**
+   * No job ran on two workers at once while its owner was alive: runs on {@code deadServers}
+   * (frozen or killed, then rescued by a peer) may overlap the rescued run — that is the fencing
+   * token's job — but no two runs on live servers may.
+   */
+  public void assertNoConcurrentRunsOfOneJob(Set<String> deadServers) {
+    Map<JobId, List<Run>> byJob =
+        runs().stream()
+            .filter(r -> !deadServers.contains(r.server()))
+            .collect(Collectors.groupingBy(Run::jobId));
     for (List<Run> list : byJob.values()) {
       checkNoOverlap(list, "job " + list.get(0).jobId());
+    }
+  }
+
+  /**
+   * Every later run of a job carries a greater fencing token than every earlier one: a rescued or
+   * retried run is told apart from the run it replaced.
+   */
+  public void assertTokensIncreasePerJob() {
+    Map<JobId, List<Run>> byJob = runs().stream().collect(Collectors.groupingBy(Run::jobId));
+    for (List<Run> list : byJob.values()) {
+      for (int i = 1; i < list.size(); i++) {
+        if (list.get(i).fencingToken() <= list.get(i - 1).fencingToken()) {
+          throw new AssertionError(
+              "job " + list.get(i).jobId() + ": fencing token did not increase: " + list);
+        }
+      }
     }
   }
 

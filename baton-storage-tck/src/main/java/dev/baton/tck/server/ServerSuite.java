@@ -4,15 +4,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.client.BatonClient;
 import dev.baton.client.JobView;
+import dev.baton.job.JobContext;
 import dev.baton.job.JobId;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.state.JobState;
 import dev.baton.state.StateEntry;
+import dev.baton.storage.JobStorage;
 import dev.baton.tck.TckSuite;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 
@@ -52,8 +56,13 @@ public abstract class ServerSuite extends TckSuite {
   /** A started server on its own storage client, closed after the test. */
   protected BatonServer startServer(
       BatonServerConfig config, UnaryOperator<BatonServer.Builder> setup) {
-    BatonServer server =
-        setup.apply(BatonServer.builder(fixture().newStorage()).config(config)).build();
+    return startServer(fixture().newStorage(), config, setup);
+  }
+
+  /** A started server on the given storage client, closed after the test. */
+  protected BatonServer startServer(
+      JobStorage storage, BatonServerConfig config, UnaryOperator<BatonServer.Builder> setup) {
+    BatonServer server = setup.apply(BatonServer.builder(storage).config(config)).build();
     servers.add(server);
     return server.start();
   }
@@ -79,6 +88,21 @@ public abstract class ServerSuite extends TckSuite {
         .pollInterval(Duration.ofMillis(10))
         .until(() -> client().find(id).map(JobView::state).orElse(null) == state);
     return view(id);
+  }
+
+  /**
+   * A cooperative long job: signals {@code started}, records why it was cancelled into {@code
+   * reasons}, runs until its token fires and then stops by throwing {@link
+   * dev.baton.job.JobCancelledException}.
+   */
+  protected static void runUntilCancelled(
+      JobContext ctx, CountDownLatch started, Queue<String> reasons) throws InterruptedException {
+    ctx.onCancel(() -> reasons.add(ctx.cancellationReason()));
+    started.countDown();
+    while (!ctx.isCancellationRequested()) {
+      Thread.sleep(5);
+    }
+    ctx.throwIfCancellationRequested();
   }
 
   /** The history entries of {@code view} in {@code state}. */

@@ -41,6 +41,18 @@ class ExecutionLedgerTest {
   }
 
   @Test
+  void toleratesOverlapOnlyWithARunOnADeadServerAndChecksTokens() {
+    JobId id = JobId.newId();
+    ledger.add(new ExecutionLedger.Run(id, List.of(), "dead", 1, 1, Instant.EPOCH, 0, 50, true));
+    ledger.add(new ExecutionLedger.Run(id, List.of(), "live", 2, 1, Instant.EPOCH, 20, 30, true));
+    ledger.assertNoConcurrentRunsOfOneJob(java.util.Set.of("dead"));
+    ledger.assertTokensIncreasePerJob();
+    assertThatThrownBy(ledger::assertNoConcurrentRunsOfOneJob).hasMessageContaining("overlapping");
+    ledger.add(new ExecutionLedger.Run(id, List.of(), "live", 2, 2, Instant.EPOCH, 60, 70, true));
+    assertThatThrownBy(ledger::assertTokensIncreasePerJob).hasMessageContaining("did not increase");
+  }
+
+  @Test
   void measuresSemaphoreConcurrency() {
     run(JobId.newId(), 0, 10, true, "s");
     run(JobId.newId(), 2, 12, true, "s");

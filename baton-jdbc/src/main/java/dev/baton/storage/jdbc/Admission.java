@@ -1,0 +1,263 @@
+package dev.baton.storage.jdbc;
+
+import dev.baton.concurrency.Permit;
+import dev.baton.concurrency.WaitPolicy;
+import dev.baton.job.JobId;
+import dev.baton.state.JobState;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The admission check of one claim round. The permit rows of every key the candidates name are
+ * locked first, in key order (so two claimers, or a claimer and a finisher, cannot deadlock); then
+ * each candidate, in queue order, takes all its permits or none. A job that is already a holder (a
+ * retry under {@code ON_FINAL}) keeps its permit. A woken waiter keeps its place in line: it is
+ * admitted ahead of the waiters behind it.
+ */
+final class Admission {
+  private static final String ENSURE_KEY =
+      "INSERT INTO baton_permits (permit_key, kind, max_count, window_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
+  private static final String HOLDERS =
+      "SELECT permit_key, job_id FROM baton_permit_holders WHERE permit_key = ANY(?) ORDER BY acquired_at";
+  private static final String FIRST_WAITERS =
+      """
+      SELECT blocked_key, MIN(blocked_seq) FROM baton_jobs
+      WHERE state = 'BLOCKED' AND blocked_key = ANY(?) GROUP BY blocked_key
+      """;
+  private static final String STARTS =
+      "SELECT started_at FROM baton_rate_starts WHERE permit_key = ? AND started_at > ? ORDER BY started_at";
+  private static final String TAKE_HOLDER =
+      "INSERT INTO baton_permit_holders (permit_key, job_id, acquired_at) VALUES (?, ?, ?)";
+  private static final String TAKE_START =
+      "INSERT INTO baton_rate_starts (permit_key, job_id, started_at, expire_at) VALUES (?, ?, ?, ?)";
+  private static final String NEXT_LINE_SEQ = "SELECT nextval('baton_line_seq')";
+  private static final String PARK =
+      """
+      UPDATE baton_jobs SET state = 'BLOCKED', state_at = ?, blocked_key = ?, blocked_seq = ?,
+        blocked_since = ?, blocked_deadline = ?, wake_at = ?
+      WHERE id = ?
+      """;
+  private static final String RESCHEDULE =
+      """
+      UPDATE baton_jobs SET state = 'SCHEDULED', state_at = ?, run_at = ?, blocked_tries = ?,
+        blocked_key = NULL, blocked_seq = NULL, blocked_since = NULL, blocked_deadline = NULL,
+        wake_at = NULL
+      WHERE id = ?
+      """;
+
+  private final Tx tx;
+  private final List<JobRow> candidates;
+  private final Map<String, List<JobId>> holders = new HashMap<>();
+  private final Map<String, Long> firstWaiter = new HashMap<>();
+  private final Map<String, List<Instant>> starts = new HashMap<>();
+
+  Admission(Tx tx, List<JobRow> candidates) {
+    this.tx = tx;
+    this.candidates = candidates;
+  }
+
+  List<JobRow> admit() throws SQLException {
+    TreeMap<String, Permit> keys = new TreeMap<>();
+    for (JobRow row : candidates) {
+      row.concurrency().permits().forEach(p -> keys.putIfAbsent(p.key(), p));
+    }
+    if (keys.isEmpty()) {
+      return candidates;
+    }
+    load(keys);
+    List<JobRow> admitted = new ArrayList<>();
+    for (JobRow row : candidates) {
+      Permit busy = firstBusy(row);
+      if (busy == null) {
+        take(row);
+        admitted.add(row);
+      } else {
+        block(row, busy);
+      }
+    }
+    return admitted;
+  }
+
+  private void load(TreeMap<String, Permit> keys) throws SQLException {
+    Instant now = tx.now();
+    try (PreparedStatement ps = tx.prepare(ENSURE_KEY)) {
+      for (Permit p : keys.values()) {
+        Sql.bind(
+            ps,
+            p.key(),
+            p.kind().name(),
+            p.limit(),
+            p.window() == null ? null : p.window().toMillis());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    List<String> sorted = new ArrayList<>(keys.keySet());
+    Moves.lockPermits(tx, sorted);
+    try (PreparedStatement ps = tx.prepare(HOLDERS)) {
+      ps.setArray(1, tx.strings(sorted));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          holders
+              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(Sql.jobId(rs, "job_id"));
+        }
+      }
+    }
+    try (PreparedStatement ps = tx.prepare(FIRST_WAITERS)) {
+      ps.setArray(1, tx.strings(sorted));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          firstWaiter.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    for (Permit p : keys.values()) {
+      if (p.isRate()) {
+        List<Instant> list = new ArrayList<>();
+        try (PreparedStatement ps = tx.prepare(STARTS)) {
+          Sql.bind(ps, p.key(), windowStart(p, now).minusNanos(1000));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              list.add(Sql.instant(rs, 1));
+            }
+          }
+        }
+        starts.put(p.key(), list);
+      }
+    }
+  }
+
+  /**
+   * Start of the window that counts at {@code now}: epoch-aligned (fixed) or trailing (sliding).
+   */
+  static Instant windowStart(Permit p, Instant now) {
+    long w = p.window().toMillis();
+    if (p.kind() == Permit.Kind.RATE_FIXED) {
+      return Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), w) * w);
+    }
+    return now.minusMillis(w).plusNanos(1000);
+  }
+
+  private int used(Permit p) throws SQLException {
+    if (!p.isRate()) {
+      return holders.getOrDefault(p.key(), List.of()).size();
+    }
+    Instant from = windowStart(p, tx.now());
+    return (int)
+        starts.getOrDefault(p.key(), List.of()).stream().filter(t -> !t.isBefore(from)).count();
+  }
+
+  private Permit firstBusy(JobRow row) throws SQLException {
+    for (Permit p : row.concurrency().permits()) {
+      if (!p.isRate() && holders.getOrDefault(p.key(), List.of()).contains(row.id())) {
+        continue;
+      }
+      if (used(p) >= p.limit() || waiterAhead(row, p.key())) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private boolean waiterAhead(JobRow row, String key) {
+    Long first = firstWaiter.get(key);
+    if (first == null) {
+      return false;
+    }
+    return !(key.equals(row.blockedKey()) && row.blockedSeq() != null && row.blockedSeq() < first);
+  }
+
+  private void take(JobRow row) throws SQLException {
+    Instant now = tx.now();
+    for (Permit p : row.concurrency().permits()) {
+      if (p.isRate()) {
+        tx.update(TAKE_START, p.key(), row.id(), now, now.plus(p.window()));
+        starts.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(now);
+      } else if (!holders.getOrDefault(p.key(), List.of()).contains(row.id())) {
+        tx.update(TAKE_HOLDER, p.key(), row.id(), now);
+        holders.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(row.id());
+      }
+    }
+  }
+
+  /** When the rate window of {@code p} has room again. */
+  private Instant wakeAt(Permit p) throws SQLException {
+    Instant now = tx.now();
+    if (p.kind() == Permit.Kind.RATE_FIXED) {
+      return windowStart(p, now).plus(p.window());
+    }
+    Instant from = windowStart(p, now);
+    List<Instant> inWindow =
+        starts.getOrDefault(p.key(), List.of()).stream()
+            .filter(t -> !t.isBefore(from))
+            .sorted()
+            .toList();
+    int over = inWindow.size() - p.limit();
+    Instant oldest = inWindow.isEmpty() ? now : inWindow.get(Math.max(0, over));
+    return oldest.plus(p.window());
+  }
+
+  private void block(JobRow row, Permit p) throws SQLException {
+    Instant now = tx.now();
+    List<JobId> heldBy = holders.getOrDefault(p.key(), List.of());
+    Instant wake = p.isRate() ? wakeAt(p) : null;
+    String why = ClaimOp.describe(p, heldBy, used(p), wake);
+    WaitPolicy policy = row.concurrency().waitPolicy();
+    if (policy.mode() == WaitPolicy.Mode.RESCHEDULE) {
+      int tries = row.blockedTries() + 1;
+      String holder = heldBy.isEmpty() ? p.key() : "job " + heldBy.get(0);
+      if (tries >= policy.maxAttempts()) {
+        Moves.deleteRow(
+            tx,
+            row,
+            "blocked by " + holder + ", all attempts exhausted",
+            now.plus(Moves.SYSTEM_RETENTION),
+            null);
+      } else {
+        tx.update(RESCHEDULE, now, now.plus(policy.retryDelay()), tries, row.id());
+        tx.history(
+            row.id(),
+            JobState.SCHEDULED,
+            null,
+            null,
+            "blocked by "
+                + holder
+                + " ("
+                + why
+                + "), retry "
+                + tries
+                + " of "
+                + policy.maxAttempts()
+                + " in "
+                + policy.retryDelay());
+      }
+      return;
+    }
+    boolean sameLine = p.key().equals(row.blockedKey()) && row.blockedSeq() != null;
+    long seq = sameLine ? row.blockedSeq() : nextLineSeq();
+    Instant since = row.blockedSince() != null ? row.blockedSince() : now;
+    Instant deadline =
+        policy.maxWait() == null
+            ? null
+            : row.blockedDeadline() != null ? row.blockedDeadline() : since.plus(policy.maxWait());
+    tx.update(PARK, now, p.key(), seq, since, deadline, wake, row.id());
+    tx.history(row.id(), JobState.BLOCKED, null, null, "waiting for " + why);
+    firstWaiter.merge(p.key(), seq, Math::min);
+  }
+
+  private long nextLineSeq() throws SQLException {
+    try (PreparedStatement ps = tx.prepare(NEXT_LINE_SEQ);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+}

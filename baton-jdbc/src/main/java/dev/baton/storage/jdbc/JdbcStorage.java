@@ -1,0 +1,346 @@
+package dev.baton.storage.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.BatonException;
+import dev.baton.job.JobId;
+import dev.baton.state.JobState;
+import dev.baton.storage.CreateResult;
+import dev.baton.storage.HeartbeatResult;
+import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobQuery;
+import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.KeyStatus;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
+import dev.baton.storage.LockLease;
+import dev.baton.storage.LockStorage;
+import dev.baton.storage.LogLine;
+import dev.baton.storage.NewJob;
+import dev.baton.storage.Page;
+import dev.baton.storage.QueueStats;
+import dev.baton.storage.RecurringRecord;
+import dev.baton.storage.RescuedServer;
+import dev.baton.storage.RunOutcome;
+import dev.baton.storage.ServerBeat;
+import dev.baton.storage.ServerRecord;
+import dev.baton.storage.StorageListener;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQL storage: PostgreSQL (the primary one: {@code SKIP LOCKED} claims, LISTEN/NOTIFY wake-ups,
+ * enqueue inside the application's own transaction) and H2 in file mode (the zero-setup default,
+ * shared by the processes of one machine). Every SPI method is one transaction; every timestamp
+ * comes from the database's clock.
+ *
+ * <pre>{@code
+ * JdbcStorage pg = JdbcStorage.postgres("jdbc:postgresql://localhost/app").user("app").build();
+ * JdbcStorage h2 = JdbcStorage.h2File().build(); // ./baton-data
+ * }</pre>
+ */
+public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
+  private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
+
+  private final Database db;
+  private final HikariDataSource pool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  JdbcStorage(Database db, HikariDataSource pool, String description) {
+    this.db = db;
+    this.pool = pool;
+    log.info("Baton {} ready (schema version {})", description, SchemaMigrator.LATEST);
+  }
+
+  /** PostgreSQL at a JDBC URL, e.g. {@code jdbc:postgresql://localhost:5432/app}. */
+  public static JdbcStorageBuilder postgres(String url) {
+    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException(
+          "a PostgreSQL URL starts with jdbc:postgresql:, got '" + url + "'");
+    }
+    return new JdbcStorageBuilder(Dialect.POSTGRES, url, null);
+  }
+
+  /**
+   * PostgreSQL through a DataSource (ideally unpooled, e.g. PGSimpleDataSource: the storage pools
+   * its connections with HikariCP and keeps one more for LISTEN).
+   */
+  public static JdbcStorageBuilder postgres(DataSource dataSource) {
+    return new JdbcStorageBuilder(Dialect.POSTGRES, null, Objects.requireNonNull(dataSource));
+  }
+
+  /** H2 in file mode in {@code ./baton-data}, shareable by the processes of this machine. */
+  public static JdbcStorageBuilder h2File() {
+    return h2File(JdbcStorageBuilder.DEFAULT_H2_DIRECTORY);
+  }
+
+  /** H2 in file mode in {@code directory} (the database file is {@code baton.mv.db} there). */
+  public static JdbcStorageBuilder h2File(Path directory) {
+    return new JdbcStorageBuilder(Dialect.H2, JdbcStorageBuilder.h2Url(directory), null);
+  }
+
+  /** H2 at a JDBC URL of your own; it must include {@code MODE=PostgreSQL}. */
+  public static JdbcStorageBuilder h2(String url) {
+    if (url == null
+        || !url.startsWith("jdbc:h2:")
+        || !url.toUpperCase().contains("MODE=POSTGRESQL")) {
+      throw new IllegalArgumentException(
+          "an H2 URL for Baton starts with jdbc:h2: and includes MODE=PostgreSQL, got '"
+              + url
+              + "'");
+    }
+    return new JdbcStorageBuilder(Dialect.H2, url, null);
+  }
+
+  // ---------------------------------------------------------------- JobStorage
+
+  @Override
+  public Instant now() {
+    return db.tx("now", Tx::now);
+  }
+
+  @Override
+  public List<CreateResult> create(List<NewJob> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    return db.tx("create", tx -> CreateOp.create(tx, jobs));
+  }
+
+  /**
+   * Creates jobs inside the application's own transaction on {@code appConnection}: they exist only
+   * if (and when) the application commits, and servers are woken after that commit. The connection
+   * must reach this storage's database; its schema setting is restored afterwards.
+   */
+  public List<CreateResult> create(Connection appConnection, List<NewJob> jobs) {
+    if (jobs.isEmpty()) {
+      return List.of();
+    }
+    return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
+  }
+
+  /** Work an application does in one transaction of its own. */
+  @FunctionalInterface
+  public interface TransactionWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one transaction on a connection from the application's {@code dataSource},
+   * committing if it returns and rolling back if it throws. Inside, call {@link #create(Connection,
+   * List)} with the given connection to enqueue jobs with the same commit.
+   */
+  public <T> T inTransaction(DataSource dataSource, TransactionWork<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException e) {
+      throw db.translate("transaction", e);
+    }
+  }
+
+  @Override
+  public Optional<JobRecord> find(JobId id) {
+    return db.tx("find", tx -> JobOps.find(tx, id));
+  }
+
+  @Override
+  public Optional<JobState> delete(JobId id, String reason, Duration retention) {
+    return db.tx("delete", tx -> JobOps.delete(tx, id, reason, retention));
+  }
+
+  @Override
+  public Optional<JobState> requeue(JobId id, String reason) {
+    return db.tx("requeue", tx -> JobOps.requeue(tx, id, reason));
+  }
+
+  @Override
+  public List<LeasedJob> claim(String serverId, List<String> queues, int max) {
+    if (max <= 0 || queues.isEmpty()) {
+      return List.of();
+    }
+    return db.tx("claim", tx -> ClaimOp.claim(tx, serverId, queues, max));
+  }
+
+  @Override
+  public boolean finish(Lease lease, String worker, RunOutcome outcome) {
+    return db.tx("finish", tx -> JobOps.finish(tx, lease, worker, outcome));
+  }
+
+  @Override
+  public boolean report(Lease lease, Integer progress, List<LogLine> lines) {
+    return db.tx("report", tx -> JobOps.report(tx, lease, progress, lines));
+  }
+
+  @Override
+  public HeartbeatResult heartbeat(ServerBeat beat) {
+    return db.tx("heartbeat", tx -> ServerOps.heartbeat(tx, beat));
+  }
+
+  @Override
+  public List<RescuedServer> rescueDeadServers(Duration timeout, String rescuerId) {
+    List<String> silent = db.tx("rescueDeadServers", tx -> ServerOps.silentServers(tx, timeout));
+    List<RescuedServer> rescued = new ArrayList<>();
+    for (String serverId : silent) {
+      RescuedServer r =
+          db.tx("rescueDeadServers", tx -> ServerOps.rescue(tx, serverId, timeout, rescuerId));
+      if (r != null) {
+        rescued.add(r);
+      }
+    }
+    return rescued;
+  }
+
+  @Override
+  public List<JobId> deregister(String serverId, String reason) {
+    return db.tx("deregister", tx -> ServerOps.deregister(tx, serverId, reason));
+  }
+
+  @Override
+  public int promoteDue(int max) {
+    int moved = db.tx("promoteDue", tx -> Housekeeping.promoteScheduled(tx, max));
+    if (moved < max) {
+      int left = max - moved;
+      moved += db.tx("promoteDue", tx -> Housekeeping.wakeRateWaiters(tx, left));
+    }
+    if (moved < max) {
+      int left = max - moved;
+      moved += db.tx("promoteDue", tx -> Housekeeping.expireWaits(tx, left));
+    }
+    return moved;
+  }
+
+  @Override
+  public int purgeExpired(int max) {
+    int purged = 0;
+    while (purged < max) {
+      int batch = Math.min(Housekeeping.PURGE_BATCH, max - purged);
+      int n = db.tx("purgeExpired", tx -> Housekeeping.purgeJobs(tx, batch));
+      purged += n;
+      if (n < batch) {
+        break;
+      }
+    }
+    db.tx(
+        "purgeExpired",
+        tx -> {
+          Housekeeping.purgeKeys(tx);
+          return null;
+        });
+    return purged;
+  }
+
+  @Override
+  public void saveRecurring(RecurringRecord recurring) {
+    db.tx(
+        "saveRecurring",
+        tx -> {
+          RecurringOps.save(tx, recurring);
+          return null;
+        });
+  }
+
+  @Override
+  public boolean removeRecurring(String id) {
+    return db.tx("removeRecurring", tx -> RecurringOps.remove(tx, id));
+  }
+
+  @Override
+  public List<RecurringRecord> recurringJobs() {
+    return db.tx("recurringJobs", RecurringOps::all);
+  }
+
+  @Override
+  public Optional<List<CreateResult>> fireRecurring(
+      String id, Instant expectedNextFire, Instant newNextFire, List<NewJob> jobs) {
+    return db.tx(
+        "fireRecurring", tx -> RecurringOps.fire(tx, id, expectedNextFire, newNextFire, jobs));
+  }
+
+  @Override
+  public Subscription subscribe(StorageListener listener) {
+    if (closed.get()) {
+      throw new BatonException("storage is closed");
+    }
+    return db.notifications.subscribe(listener);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      db.notifications.close();
+      pool.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- LockStorage
+
+  @Override
+  public Optional<LockLease> tryLock(String name, String owner, Duration atMost) {
+    return db.tx("tryLock", tx -> LockOps.tryLock(tx, name, owner, atMost));
+  }
+
+  @Override
+  public Optional<LockLease> extendLock(String name, long token, Duration atMost) {
+    return db.tx("extendLock", tx -> LockOps.extend(tx, name, token, atMost));
+  }
+
+  @Override
+  public boolean unlock(String name, long token, Duration atLeast) {
+    return db.tx("unlock", tx -> LockOps.unlock(tx, name, token, atLeast));
+  }
+
+  // ---------------------------------------------------------------- JobMonitor
+
+  @Override
+  public Map<JobState, Long> countByState() {
+    return db.tx("countByState", MonitorOps::counts);
+  }
+
+  @Override
+  public Page<JobRecord> findJobs(JobQuery query) {
+    return db.tx("findJobs", tx -> MonitorOps.jobs(tx, query));
+  }
+
+  @Override
+  public List<ServerRecord> servers() {
+    return db.tx("servers", MonitorOps::servers);
+  }
+
+  @Override
+  public List<QueueStats> queues() {
+    return db.tx("queues", MonitorOps::queues);
+  }
+
+  @Override
+  public List<KeyStatus> concurrencyKeys() {
+    return db.tx("concurrencyKeys", MonitorOps::keys);
+  }
+
+  @Override
+  public List<LockLease> locks() {
+    return db.tx("locks", LockOps::held);
+  }
+}

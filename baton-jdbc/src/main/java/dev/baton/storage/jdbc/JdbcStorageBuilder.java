@@ -1,0 +1,221 @@
+package dev.baton.storage.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.BatonException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * Builds a {@link JdbcStorage}: where the database is, which schema, and the pool. Every setting
+ * has a named default; {@link #build()} validates, connects, migrates the schema and fails with a
+ * message that says what to do.
+ */
+public final class JdbcStorageBuilder {
+  /** Connections in the storage's pool (HikariCP). */
+  public static final int DEFAULT_POOL_SIZE = 10;
+
+  /** How long an operation waits for a pooled connection, and the start for the first one. */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How often H2 storages poll for other processes' notifications. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
+
+  /** Where {@link JdbcStorage#h2File()} keeps its data: {@code ./baton-data}. */
+  public static final Path DEFAULT_H2_DIRECTORY = Path.of("baton-data");
+
+  /** Schema names: an SQL identifier, letters, digits and underscores, at most 63 characters. */
+  public static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  private final Dialect dialect;
+  private final String url;
+  private final DataSource dataSource;
+  private String user;
+  private String password;
+  private String schema;
+  private int poolSize = DEFAULT_POOL_SIZE;
+  private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+  private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+
+  JdbcStorageBuilder(Dialect dialect, String url, DataSource dataSource) {
+    this.dialect = dialect;
+    this.url = url;
+    this.dataSource = dataSource;
+  }
+
+  /** The schema holding Baton's tables, created if missing. Default: the connection's own. */
+  public JdbcStorageBuilder schema(String schema) {
+    if (schema == null || !SCHEMA_NAME.matcher(schema).matches()) {
+      throw new IllegalArgumentException(
+          "schema must match "
+              + SCHEMA_NAME
+              + " (an unquoted SQL identifier), got '"
+              + schema
+              + "'");
+    }
+    this.schema = schema;
+    return this;
+  }
+
+  public JdbcStorageBuilder user(String user) {
+    this.user = user;
+    return this;
+  }
+
+  public JdbcStorageBuilder password(String password) {
+    this.password = password;
+    return this;
+  }
+
+  /** Pool size, at least 2 (one operation and one notification poll may run at once). */
+  public JdbcStorageBuilder poolSize(int poolSize) {
+    if (poolSize < 2) {
+      throw new IllegalArgumentException("poolSize must be at least 2, got " + poolSize);
+    }
+    this.poolSize = poolSize;
+    return this;
+  }
+
+  public JdbcStorageBuilder connectionTimeout(Duration timeout) {
+    if (timeout == null || timeout.toMillis() < 250) {
+      throw new IllegalArgumentException(
+          "connectionTimeout must be at least 250 ms, got " + timeout);
+    }
+    this.connectionTimeout = timeout;
+    return this;
+  }
+
+  /** H2 only: the notification poll interval, 10 ms to 500 ms (revocations must arrive in 1 s). */
+  public JdbcStorageBuilder pollInterval(Duration interval) {
+    if (interval == null || interval.toMillis() < 10 || interval.toMillis() > 500) {
+      throw new IllegalArgumentException("pollInterval must be 10..500 ms, got " + interval);
+    }
+    this.pollInterval = interval;
+    return this;
+  }
+
+  public JdbcStorage build() {
+    String normalized = schema == null ? null : dialect.normalize(schema);
+    if (dialect == Dialect.H2 && normalized != null && url != null) {
+      createH2Schema(normalized);
+    }
+    HikariDataSource pool = pool(normalized);
+    Notifications notifications = null;
+    try {
+      new SchemaMigrator(pool, dialect, normalized).migrate();
+      notifications =
+          dialect == Dialect.POSTGRES
+              ? new PgNotifications(this::listenConnection, normalized == null ? "" : normalized)
+              : new PolledNotifications(pool, pollInterval);
+      Database db = new Database(pool, dialect, normalized, notifications, describe());
+      return new JdbcStorage(db, pool, describe());
+    } catch (SQLException e) {
+      pool.close();
+      throw new BatonException(describe() + ": cannot prepare the schema: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private HikariDataSource pool(String normalizedSchema) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("baton-" + dialect.resourceDir);
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(Math.min(2, poolSize));
+    config.setConnectionTimeout(connectionTimeout.toMillis());
+    config.setInitializationFailTimeout(connectionTimeout.toMillis());
+    if (normalizedSchema != null) {
+      config.setSchema(normalizedSchema);
+    }
+    if (dataSource != null) {
+      config.setDataSource(dataSource);
+    } else {
+      config.setJdbcUrl(url);
+      if (user != null) {
+        config.setUsername(user);
+      }
+      if (password != null) {
+        config.setPassword(password);
+      }
+      driverProperties().forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+    }
+    try {
+      return new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new BatonException(
+          describe()
+              + ": cannot connect ("
+              + root.getMessage()
+              + "). Check that the database is running and reachable, that the URL is right ("
+              + (dialect == Dialect.POSTGRES
+                  ? "jdbc:postgresql://host:5432/database"
+                  : "jdbc:h2:file:/path/to/baton")
+              + ") and that user and password are correct.",
+          e);
+    }
+  }
+
+  private Properties driverProperties() {
+    Properties p = new Properties();
+    if (dialect == Dialect.POSTGRES) {
+      // Batched INSERTs become multi-row statements: one round trip for a batch of jobs.
+      p.setProperty("reWriteBatchedInserts", "true");
+      p.setProperty("tcpKeepAlive", "true");
+    }
+    return p;
+  }
+
+  private Connection listenConnection() throws SQLException {
+    if (dataSource != null) {
+      return dataSource.getConnection();
+    }
+    Properties p = driverProperties();
+    if (user != null) {
+      p.setProperty("user", user);
+    }
+    if (password != null) {
+      p.setProperty("password", password);
+    }
+    p.setProperty("connectTimeout", Long.toString(Math.max(1, connectionTimeout.toSeconds())));
+    return DriverManager.getConnection(url, p);
+  }
+
+  private void createH2Schema(String normalized) {
+    try (Connection c = DriverManager.getConnection(url, user, password);
+        Statement s = c.createStatement()) {
+      // The name passed SCHEMA_NAME: the only text ever spliced into SQL.
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + normalized);
+    } catch (SQLException e) {
+      throw new BatonException(describe() + ": cannot open the H2 database: " + e.getMessage(), e);
+    }
+  }
+
+  String describe() {
+    String where = url != null ? url.replaceAll("password=[^;&]*", "password=***") : "a DataSource";
+    return (dialect == Dialect.POSTGRES ? "PostgreSQL" : "H2")
+        + " storage at "
+        + where
+        + (schema == null ? "" : ", schema " + schema);
+  }
+
+  static String h2Url(Path directory) {
+    Objects.requireNonNull(directory, "directory");
+    Path file = directory.toAbsolutePath().normalize().resolve("baton");
+    // AUTO_SERVER lets several processes on this machine share the file; MODE=PostgreSQL gives the
+    // shared SQL (ON CONFLICT DO NOTHING, nextval); a 10 s lock timeout outlasts short conflicts.
+    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;MODE=PostgreSQL;LOCK_TIMEOUT=10000";
+  }
+}

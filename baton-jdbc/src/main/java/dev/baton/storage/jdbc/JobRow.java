@@ -1,0 +1,134 @@
+package dev.baton.storage.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.BatonException;
+import dev.baton.concurrency.Concurrency;
+import dev.baton.concurrency.Uniqueness;
+import dev.baton.job.JobId;
+import dev.baton.json.JsonCodec;
+import dev.baton.state.JobState;
+import dev.baton.storage.ContinuationCondition;
+import dev.baton.storage.JobSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+
+/** One row of {@code baton_jobs}, as read inside a transaction. */
+record JobRow(
+    JobSpec spec,
+    JobState state,
+    int attempt,
+    long token,
+    String owner,
+    Instant createdAt,
+    Instant stateAt,
+    Instant runAt,
+    Instant expireAt,
+    int progress,
+    long queuePos,
+    boolean hasChildren,
+    String blockedKey,
+    Long blockedSeq,
+    Instant blockedSince,
+    Instant blockedDeadline,
+    Instant wakeAt,
+    int blockedTries) {
+
+  static final String COLUMNS =
+      """
+      id, type, queue, args_json, meta_json, max_attempts, parent_id, continue_on, has_children,
+      concurrency_json, unique_key, unique_hold, unique_ttl_ms, state, attempt, fencing_token,
+      owner, created_at, state_at, run_at, expire_at, progress, queue_pos, blocked_key,
+      blocked_seq, blocked_since, blocked_deadline, wake_at, blocked_tries
+      """;
+
+  static final String SELECT_FOR_UPDATE =
+      "SELECT " + COLUMNS + " FROM baton_jobs WHERE id = ? FOR UPDATE";
+
+  static final String SELECT = "SELECT " + COLUMNS + " FROM baton_jobs WHERE id = ?";
+
+  private static final ObjectMapper JSON = JsonCodec.defaultMapper();
+
+  JobId id() {
+    return spec.id();
+  }
+
+  String queue() {
+    return spec.queue();
+  }
+
+  Concurrency concurrency() {
+    return spec.concurrency();
+  }
+
+  static JobRow read(ResultSet rs) throws SQLException {
+    String uniqueKey = rs.getString("unique_key");
+    Uniqueness unique = null;
+    if (uniqueKey != null) {
+      long ttl = rs.getLong("unique_ttl_ms");
+      unique =
+          new Uniqueness(
+              uniqueKey,
+              Uniqueness.Hold.valueOf(rs.getString("unique_hold")),
+              rs.wasNull() ? null : Duration.ofMillis(ttl));
+    }
+    String continueOn = rs.getString("continue_on");
+    JobSpec spec =
+        new JobSpec(
+            Sql.jobId(rs, "id"),
+            rs.getString("type"),
+            rs.getString("queue"),
+            rs.getString("args_json"),
+            rs.getString("meta_json"),
+            rs.getInt("max_attempts"),
+            Sql.jobId(rs, "parent_id"),
+            continueOn == null ? null : ContinuationCondition.valueOf(continueOn),
+            readConcurrency(rs.getString("concurrency_json")),
+            unique);
+    long seq = rs.getLong("blocked_seq");
+    Long blockedSeq = rs.wasNull() ? null : seq;
+    return new JobRow(
+        spec,
+        JobState.valueOf(rs.getString("state")),
+        rs.getInt("attempt"),
+        rs.getLong("fencing_token"),
+        rs.getString("owner"),
+        Sql.instant(rs, "created_at"),
+        Sql.instant(rs, "state_at"),
+        Sql.instant(rs, "run_at"),
+        Sql.instant(rs, "expire_at"),
+        rs.getInt("progress"),
+        rs.getLong("queue_pos"),
+        rs.getBoolean("has_children"),
+        rs.getString("blocked_key"),
+        blockedSeq,
+        Sql.instant(rs, "blocked_since"),
+        Sql.instant(rs, "blocked_deadline"),
+        Sql.instant(rs, "wake_at"),
+        rs.getInt("blocked_tries"));
+  }
+
+  static String writeConcurrency(Concurrency c) {
+    if (c == null || c.isEmpty()) {
+      return null;
+    }
+    try {
+      return JSON.writeValueAsString(c);
+    } catch (JsonProcessingException e) {
+      throw new BatonException("cannot store concurrency " + c, e);
+    }
+  }
+
+  static Concurrency readConcurrency(String json) {
+    if (json == null) {
+      return Concurrency.NONE;
+    }
+    try {
+      return JSON.readValue(json, Concurrency.class);
+    } catch (JsonProcessingException e) {
+      throw new BatonException("unreadable concurrency column: " + json, e);
+    }
+  }
+}

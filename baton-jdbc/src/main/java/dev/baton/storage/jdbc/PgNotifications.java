@@ -1,0 +1,161 @@
+package dev.baton.storage.jdbc;
+
+import dev.baton.job.JobId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LISTEN/NOTIFY. A transaction calls pg_notify, which PostgreSQL delivers only after the commit
+ * (and not at all on rollback). One dedicated connection per storage listens on two fixed channels;
+ * payloads start with the schema name so that storages on other schemas ignore them. When the
+ * connection breaks, the listener reconnects with a backoff (100 ms doubling to 5 s) and logs it;
+ * what was announced meanwhile is caught up by the servers' safety poll.
+ */
+final class PgNotifications extends Notifications {
+  private static final Logger log = LoggerFactory.getLogger(PgNotifications.class);
+
+  static final String JOBS_CHANNEL = "baton_jobs";
+  static final String REVOKED_CHANNEL = "baton_revoked";
+  private static final String NOTIFY =
+      "SELECT pg_notify(c, p) FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS n(c, p)";
+
+  interface ConnectionSource {
+    Connection open() throws SQLException;
+  }
+
+  private final ConnectionSource source;
+  private final String schemaTag;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean closed;
+  private volatile Connection listening;
+  private Thread thread;
+
+  PgNotifications(ConnectionSource source, String schemaTag) {
+    this.source = source;
+    this.schemaTag = schemaTag;
+  }
+
+  @Override
+  void beforeCommit(Tx tx) throws SQLException {
+    if (tx.available.isEmpty() && tx.revoked.isEmpty()) {
+      return;
+    }
+    List<String> channels = new ArrayList<>();
+    List<String> payloads = new ArrayList<>();
+    for (String queue : tx.available) {
+      channels.add(JOBS_CHANNEL);
+      payloads.add(schemaTag + "\t" + queue);
+    }
+    for (Tx.Revocation r : tx.revoked) {
+      channels.add(REVOKED_CHANNEL);
+      payloads.add(schemaTag + "\t" + r.serverId() + "\t" + r.jobId());
+    }
+    try (PreparedStatement ps = tx.prepare(NOTIFY)) {
+      ps.setArray(1, tx.strings(channels));
+      ps.setArray(2, tx.strings(payloads));
+      ps.executeQuery().close();
+    }
+  }
+
+  @Override
+  void afterCommit(Tx tx) {
+    // Delivered through LISTEN, to this process as to every other.
+  }
+
+  @Override
+  void start() {
+    if (started.compareAndSet(false, true)) {
+      thread = new Thread(this::loop, "baton-pg-listen");
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  private void loop() {
+    long backoff = 100;
+    boolean wasDown = false;
+    while (!closed) {
+      try (Connection c = source.open()) {
+        listening = c;
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+          s.execute("LISTEN " + JOBS_CHANNEL);
+          s.execute("LISTEN " + REVOKED_CHANNEL);
+        }
+        if (wasDown) {
+          log.info("LISTEN connection restored");
+          wasDown = false;
+        }
+        backoff = 100;
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (!closed) {
+          PGNotification[] batch = pg.getNotifications(500);
+          if (batch == null) {
+            continue;
+          }
+          for (PGNotification n : batch) {
+            dispatch(n.getName(), n.getParameter());
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.warn(
+            "LISTEN connection lost ({}); reconnecting in {} ms, safety polls cover the gap",
+            e.getMessage(),
+            backoff);
+        wasDown = true;
+        sleep(backoff);
+        backoff = Math.min(5_000, backoff * 2);
+      } finally {
+        listening = null;
+      }
+    }
+  }
+
+  private void dispatch(String channel, String payload) {
+    String[] parts = payload.split("\t");
+    if (parts.length < 2 || !parts[0].equals(schemaTag)) {
+      return;
+    }
+    if (JOBS_CHANNEL.equals(channel)) {
+      fireAvailable(parts[1]);
+    } else if (REVOKED_CHANNEL.equals(channel) && parts.length == 3) {
+      fireRevoked(parts[1], JobId.parse(parts[2]));
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Connection c = listening;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing anyway
+      }
+    }
+    if (thread != null) {
+      thread.interrupt();
+    }
+  }
+}

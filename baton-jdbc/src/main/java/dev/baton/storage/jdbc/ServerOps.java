@@ -1,0 +1,160 @@
+package dev.baton.storage.jdbc;
+
+import dev.baton.job.JobId;
+import dev.baton.state.JobState;
+import dev.baton.storage.HeartbeatResult;
+import dev.baton.storage.Lease;
+import dev.baton.storage.RescuedServer;
+import dev.baton.storage.ServerBeat;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Heartbeats, dead-server rescue and deregistration. */
+final class ServerOps {
+  private static final String BEAT =
+      "UPDATE baton_servers SET host = ?, queues = ?, workers = ?, last_beat = ? WHERE id = ?";
+  private static final String REGISTER =
+      """
+      INSERT INTO baton_servers (id, host, queues, workers, started_at, last_beat)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+      """;
+  private static final String LEASES =
+      "SELECT id, state, owner, fencing_token FROM baton_jobs WHERE id = ANY(?)";
+  private static final String SILENT = "SELECT id FROM baton_servers WHERE last_beat < ?";
+  private static final String LOCK_SILENT =
+      "SELECT last_beat FROM baton_servers WHERE id = ? AND last_beat < ? FOR UPDATE SKIP LOCKED";
+  private static final String REMOVE = "DELETE FROM baton_servers WHERE id = ?";
+  private static final String OWNED =
+      "SELECT "
+          + JobRow.COLUMNS
+          + " FROM baton_jobs WHERE state = 'PROCESSING' AND owner = ? ORDER BY queue_pos FOR UPDATE";
+  private static final String TO_HEAD =
+      """
+      UPDATE baton_jobs SET state = 'ENQUEUED', owner = NULL, state_at = ?,
+        queue_pos = -nextval('baton_head_seq')
+      WHERE id = ?
+      """;
+  private static final String RELEASE =
+      "UPDATE baton_jobs SET state = 'ENQUEUED', owner = NULL, state_at = ? WHERE id = ?";
+
+  private ServerOps() {}
+
+  static HeartbeatResult heartbeat(Tx tx, ServerBeat beat) throws SQLException {
+    Instant now = tx.now();
+    String queues = String.join(",", beat.queues());
+    boolean known = tx.update(BEAT, beat.host(), queues, beat.workers(), now, beat.serverId()) == 1;
+    if (!known) {
+      tx.update(REGISTER, beat.serverId(), beat.host(), queues, beat.workers(), now, now);
+    }
+    List<JobId> revoked = new ArrayList<>();
+    if (!beat.running().isEmpty()) {
+      Map<JobId, Lease> byJob = new HashMap<>();
+      beat.running().forEach(l -> byJob.put(l.jobId(), l));
+      List<UUID> ids = beat.running().stream().map(l -> l.jobId().value()).toList();
+      List<JobId> seen = new ArrayList<>();
+      try (PreparedStatement ps = tx.prepare(LEASES)) {
+        ps.setArray(1, tx.uuids(ids));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            JobId id = Sql.jobId(rs, "id");
+            seen.add(id);
+            Lease lease = byJob.get(id);
+            boolean holds =
+                "PROCESSING".equals(rs.getString("state"))
+                    && lease.serverId().equals(rs.getString("owner"))
+                    && rs.getLong("fencing_token") == lease.token();
+            if (!holds) {
+              revoked.add(id);
+            }
+          }
+        }
+      }
+      beat.running().stream()
+          .map(Lease::jobId)
+          .filter(id -> !seen.contains(id))
+          .forEach(revoked::add);
+    }
+    return new HeartbeatResult(now, known, revoked);
+  }
+
+  static List<String> silentServers(Tx tx, Duration timeout) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = tx.prepare(SILENT)) {
+      Sql.bind(ps, tx.now().minus(timeout));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Declares one server dead, if it is still silent, and requeues its jobs at the head. */
+  static RescuedServer rescue(Tx tx, String serverId, Duration timeout, String rescuerId)
+      throws SQLException {
+    Instant lastBeat;
+    try (PreparedStatement ps = tx.prepare(LOCK_SILENT)) {
+      Sql.bind(ps, serverId, tx.now().minus(timeout));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        lastBeat = Sql.instant(rs, 1);
+      }
+    }
+    tx.update(REMOVE, serverId);
+    List<JobRow> jobs = owned(tx, serverId);
+    List<JobId> requeued = new ArrayList<>();
+    // Latest first, so that the earliest ends up first: each goes in front of the previous one.
+    for (int i = jobs.size() - 1; i >= 0; i--) {
+      JobRow job = jobs.get(i);
+      tx.update(TO_HEAD, tx.now(), job.id());
+      tx.history(
+          job.id(),
+          JobState.ENQUEUED,
+          rescuerId,
+          null,
+          "rescued by " + rescuerId + ": server " + serverId + " was silent since " + lastBeat);
+      tx.revoked(serverId, job.id());
+      Moves.releasePermits(tx, job, JobState.ENQUEUED, true, job.id());
+      tx.jobsAvailable(job.queue());
+      requeued.add(0, job.id());
+    }
+    return new RescuedServer(serverId, lastBeat, requeued);
+  }
+
+  static List<JobId> deregister(Tx tx, String serverId, String reason) throws SQLException {
+    tx.update(REMOVE, serverId);
+    List<JobId> released = new ArrayList<>();
+    for (JobRow job : owned(tx, serverId)) {
+      tx.update(RELEASE, tx.now(), job.id());
+      tx.history(job.id(), JobState.ENQUEUED, serverId, null, reason);
+      Moves.releasePermits(tx, job, JobState.ENQUEUED, false, job.id());
+      tx.jobsAvailable(job.queue());
+      released.add(job.id());
+    }
+    return released;
+  }
+
+  private static List<JobRow> owned(Tx tx, String serverId) throws SQLException {
+    List<JobRow> jobs = new ArrayList<>();
+    try (PreparedStatement ps = tx.prepare(OWNED)) {
+      ps.setString(1, serverId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          jobs.add(JobRow.read(rs));
+        }
+      }
+    }
+    return jobs;
+  }
+}

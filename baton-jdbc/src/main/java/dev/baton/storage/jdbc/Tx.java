@@ -1,0 +1,126 @@
+package dev.baton.storage.jdbc;
+
+import dev.baton.job.JobId;
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One storage transaction: its connection, the storage time it runs at (read once, lazily), and the
+ * history rows and notifications it collects, written in one batch just before the commit.
+ */
+final class Tx {
+  private static final String INSERT_HISTORY =
+      """
+      INSERT INTO baton_history
+        (job_id, state, at, server_id, worker, reason, error_type, error_message, error_stack)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """;
+
+  final Connection c;
+  final Dialect dialect;
+  private Instant now;
+  private final List<Object[]> history = new ArrayList<>();
+  final Set<String> available = new LinkedHashSet<>();
+  final List<Revocation> revoked = new ArrayList<>();
+
+  record Revocation(String serverId, JobId jobId) {}
+
+  Tx(Connection c, Dialect dialect) {
+    this.c = c;
+    this.dialect = dialect;
+  }
+
+  /**
+   * The storage's time for this transaction. On PostgreSQL it is read with clock_timestamp() the
+   * first time it is needed; every row this transaction writes carries it.
+   */
+  Instant now() throws SQLException {
+    if (now == null) {
+      try (PreparedStatement ps = c.prepareStatement(dialect.clockQuery);
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        now = Sql.instant(rs, 1);
+      }
+    }
+    return now;
+  }
+
+  void history(JobId job, JobState state, String serverId, String worker, String reason)
+      throws SQLException {
+    history(job, state, serverId, worker, reason, null);
+  }
+
+  void history(
+      JobId job, JobState state, String serverId, String worker, String reason, ExceptionInfo error)
+      throws SQLException {
+    history.add(
+        new Object[] {
+          job.value(),
+          state.name(),
+          Sql.ts(now()),
+          serverId,
+          worker,
+          reason == null ? "" : reason,
+          error == null ? null : error.type(),
+          error == null ? null : error.message(),
+          error == null ? null : error.stackTrace()
+        });
+  }
+
+  void jobsAvailable(String queue) {
+    available.add(queue);
+  }
+
+  void revoked(String serverId, JobId job) {
+    if (serverId != null) {
+      revoked.add(new Revocation(serverId, job));
+    }
+  }
+
+  /** Writes the collected history rows in one batch. */
+  void flush() throws SQLException {
+    if (history.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_HISTORY)) {
+      for (Object[] row : history) {
+        for (int i = 0; i < row.length; i++) {
+          ps.setObject(i + 1, row[i]);
+        }
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    history.clear();
+  }
+
+  java.sql.Array uuids(List<UUID> ids) throws SQLException {
+    return c.createArrayOf(dialect.uuidArrayType, ids.toArray());
+  }
+
+  java.sql.Array strings(List<String> values) throws SQLException {
+    return c.createArrayOf(dialect.varcharArrayType, values.toArray());
+  }
+
+  PreparedStatement prepare(String sql) throws SQLException {
+    return c.prepareStatement(sql);
+  }
+
+  /** Runs an update with the given parameters and returns the row count. */
+  int update(String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      Sql.bind(ps, params);
+      return ps.executeUpdate();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.baton.storage.jdbc;
+
+import dev.baton.storage.JobStorage;
+import dev.baton.tck.StorageFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** An H2 database file in a fresh temporary directory, deleted on close. */
+final class H2Fixture implements StorageFixture {
+  final Path directory;
+  private final List<JdbcStorage> opened = new ArrayList<>();
+
+  H2Fixture() {
+    try {
+      directory = Files.createTempDirectory("baton-h2-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public JobStorage newStorage() {
+    return open();
+  }
+
+  JdbcStorage open() {
+    JdbcStorage s = JdbcStorage.h2File(directory).poolSize(4).build();
+    synchronized (opened) {
+      opened.add(s);
+    }
+    return s;
+  }
+
+  @Override
+  public boolean independentClients() {
+    return true;
+  }
+
+  @Override
+  public void close() {
+    synchronized (opened) {
+      opened.forEach(JdbcStorage::close);
+      opened.clear();
+    }
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.baton.storage.jdbc;
+
+import dev.baton.storage.JobStorage;
+import dev.baton.tck.StorageFixture;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** A fresh schema in database {@code test} on the local PostgreSQL, dropped on close. */
+final class PostgresFixture implements StorageFixture {
+  static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  static final String USER = "postgres";
+
+  final String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  private final List<JdbcStorage> opened = new ArrayList<>();
+
+  @Override
+  public JobStorage newStorage() {
+    return open();
+  }
+
+  JdbcStorage open() {
+    JdbcStorage s = builder().build();
+    synchronized (opened) {
+      opened.add(s);
+    }
+    return s;
+  }
+
+  JdbcStorageBuilder builder() {
+    return JdbcStorage.postgres(URL).user(USER).schema(schema).poolSize(4);
+  }
+
+  @Override
+  public boolean independentClients() {
+    return true;
+  }
+
+  static Connection connect() throws SQLException {
+    return DriverManager.getConnection(URL, USER, "");
+  }
+
+  @Override
+  public void close() {
+    synchronized (opened) {
+      opened.forEach(JdbcStorage::close);
+      opened.clear();
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot drop test schema " + schema, e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.baton.storage.redis;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.baton.tck.StorageConformanceKit;
+import dev.baton.tck.StorageFixture;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The whole conformance kit against a 3-master Redis Cluster this test starts on loopback ports
+ * 7101-7103 (files under target/redis-cluster) and tears down afterwards.
+ */
+class RedisClusterConformanceTest extends StorageConformanceKit {
+  private static final int[] PORTS = {7101, 7102, 7103};
+  private static final List<RedisServerProcess> NODES = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    if (!RedisServerProcess.installed()) {
+      System.err.println(
+          "\n!!!!! RedisClusterConformanceTest SKIPPED: redis-server/redis-cli not installed."
+              + " Install them (apt-get install redis-server) to test Redis Cluster. !!!!!\n");
+      assumeTrue(false, "redis-server is not installed");
+    }
+    List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+    for (int port : PORTS) {
+      Path dir = Path.of("target", "redis-cluster", Integer.toString(port));
+      deleteRecursively(dir);
+      RedisServerProcess node =
+          new RedisServerProcess(
+              port,
+              dir,
+              List.of(
+                  "--cluster-enabled",
+                  "yes",
+                  "--cluster-config-file",
+                  "nodes.conf",
+                  "--appendonly",
+                  "no"));
+      node.stop();
+      node.start();
+      NODES.add(node);
+      create.add("127.0.0.1:" + port);
+    }
+    create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+    if (RedisServerProcess.run(create) != 0) {
+      throw new IllegalStateException("redis-cli --cluster create failed: " + create);
+    }
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (true) {
+      boolean ok = true;
+      for (RedisServerProcess n : NODES) {
+        ok &= n.cli("cluster", "info").contains("cluster_state:ok");
+      }
+      if (ok) {
+        break;
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the test cluster did not reach cluster_state:ok");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    NODES.forEach(RedisServerProcess::stop);
+    NODES.clear();
+  }
+
+  @Override
+  protected StorageFixture createFixture() {
+    return new RedisFixture("redis://127.0.0.1:" + PORTS[0], true);
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

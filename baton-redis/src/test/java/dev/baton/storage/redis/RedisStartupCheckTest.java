@@ -1,0 +1,76 @@
+package dev.baton.storage.redis;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.baton.BatonException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bad input at start fails fast, with a message that says what to fix. */
+class RedisStartupCheckTest {
+
+  @Test
+  void nothingListening() {
+    assertThatThrownBy(
+            () ->
+                RedisStorage.builder()
+                    .uri("redis://127.0.0.1:1")
+                    .commandTimeout(Duration.ofSeconds(2))
+                    .build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("cannot connect to Redis at redis://127.0.0.1:1");
+  }
+
+  @Test
+  void malformedUriAndNamespace() {
+    assertThatThrownBy(() -> RedisStorage.builder().uri("http://x y").build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("Redis URI");
+    assertThatThrownBy(() -> RedisStorage.builder().namespace("a{b}").build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("namespace");
+  }
+
+  @Test
+  void wrongPassword() throws Exception {
+    assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
+    RedisServerProcess redis =
+        new RedisServerProcess(
+            7112, Path.of("target", "redis-auth"), List.of("--requirepass", "s3cret"));
+    redis.stop();
+    redis.start("-a", "s3cret");
+    try {
+      assertThatThrownBy(() -> RedisStorage.builder().uri("redis://:wrong@127.0.0.1:7112").build())
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("refused authentication");
+      assertThatThrownBy(() -> RedisStorage.builder().uri("redis://127.0.0.1:7112").build())
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("authentication");
+      RedisStorage.builder().uri("redis://:s3cret@127.0.0.1:7112").build().close();
+    } finally {
+      redis.stop("-a", "s3cret");
+    }
+  }
+
+  @Test
+  void noLuaScripting() throws Exception {
+    assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
+    RedisServerProcess redis =
+        new RedisServerProcess(
+            7113,
+            Path.of("target", "redis-nolua"),
+            List.of("--rename-command", "EVAL", "", "--rename-command", "EVALSHA", ""));
+    redis.stop();
+    redis.start();
+    try {
+      assertThatThrownBy(() -> RedisStorage.builder().uri("redis://127.0.0.1:7113").build())
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("does not run Lua scripts");
+    } finally {
+      redis.stop();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package dev.baton.app;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command line of {@link BatonApp}, parsed and validated. Every option is {@code --name=value};
+ * a bad or unknown one is an {@link IllegalArgumentException} whose message says which and why.
+ *
+ * @param storage which storage to use
+ * @param dataDir where the H2 file storage keeps its database
+ * @param jdbcUrl the PostgreSQL JDBC URL
+ * @param redisUrl the Redis URI
+ * @param serverId the server id, or null to let the server choose one
+ * @param workers worker threads, or 0 for the server's default
+ * @param demo whether to register and enqueue the demo jobs
+ * @param help whether {@code --help} was given (nothing else is done then)
+ */
+public record AppOptions(
+    StorageKind storage,
+    Path dataDir,
+    String jdbcUrl,
+    String redisUrl,
+    String serverId,
+    int workers,
+    boolean demo,
+    boolean help) {
+
+  /** The storages the app can run on. */
+  public enum StorageKind {
+    H2,
+    MEMORY,
+    POSTGRES,
+    REDIS
+  }
+
+  public static final Path DEFAULT_DATA_DIR = Path.of("baton-data");
+  public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+  public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+  public static final String USAGE =
+      """
+      Usage: java -jar baton-server.jar [options]
+
+      Runs a Baton server (with demo jobs unless --demo=false) until Ctrl-C.
+
+      Options:
+        --storage=h2|memory|postgres|redis   storage to use (default: %s)
+        --data-dir=PATH                      H2 database directory (default: ./baton-data)
+        --jdbc-url=URL                       PostgreSQL JDBC URL (default: %s)
+        --redis-url=URL                      Redis URI (default: %s)
+        --server-id=ID                       this server's id (default: host name and a random suffix)
+        --workers=N                          worker threads (default: the server's default)
+        --demo=true|false                    register and enqueue demo jobs (default: true)
+        --help                               print this help
+      """
+          .formatted(
+              StorageFactory.DEFAULT_STORAGE.name().toLowerCase(Locale.ROOT),
+              DEFAULT_JDBC_URL,
+              DEFAULT_REDIS_URL);
+
+  /** Parses {@code args}; throws {@link IllegalArgumentException} naming a bad option. */
+  public static AppOptions parse(String... args) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        given.put("help", "true");
+        continue;
+      }
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException(
+            "unexpected argument '" + arg + "': options look like --name=value");
+      }
+      String name = arg.substring(2, arg.indexOf('='));
+      String value = arg.substring(arg.indexOf('=') + 1);
+      if (given.put(name, value) != null) {
+        throw new IllegalArgumentException("option --" + name + " is given twice");
+      }
+    }
+    boolean help = given.remove("help") != null;
+    StorageKind storage = StorageFactory.DEFAULT_STORAGE;
+    Path dataDir = DEFAULT_DATA_DIR;
+    String jdbcUrl = DEFAULT_JDBC_URL;
+    String redisUrl = DEFAULT_REDIS_URL;
+    String serverId = null;
+    int workers = 0;
+    boolean demo = true;
+    for (Map.Entry<String, String> option : given.entrySet()) {
+      String value = option.getValue();
+      switch (option.getKey()) {
+        case "storage" -> storage = storageKind(value);
+        case "data-dir" -> dataDir = Path.of(nonEmpty("data-dir", value));
+        case "jdbc-url" -> jdbcUrl = nonEmpty("jdbc-url", value);
+        case "redis-url" -> redisUrl = nonEmpty("redis-url", value);
+        case "server-id" -> serverId = nonEmpty("server-id", value);
+        case "workers" -> workers = positive("workers", value);
+        case "demo" -> demo = bool("demo", value);
+        default -> throw new IllegalArgumentException("unknown option --" + option.getKey());
+      }
+    }
+    return new AppOptions(storage, dataDir, jdbcUrl, redisUrl, serverId, workers, demo, help);
+  }
+
+  private static StorageKind storageKind(String value) {
+    try {
+      return StorageKind.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--storage must be one of h2, memory, postgres, redis; got '" + value + "'");
+    }
+  }
+
+  private static String nonEmpty(String name, String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("--" + name + " needs a value");
+    }
+    return value;
+  }
+
+  private static int positive(String name, String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--" + name + " must be a positive number, got '" + value + "'");
+  }
+
+  private static boolean bool(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "--" + name + " must be true or false, got '" + value + "'");
+    };
+  }
+}

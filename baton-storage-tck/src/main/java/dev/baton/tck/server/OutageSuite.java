@@ -1,0 +1,86 @@
+package dev.baton.tck.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.client.EnqueueResult;
+import dev.baton.client.JobView;
+import dev.baton.job.JobType;
+import dev.baton.server.BatonServer;
+import dev.baton.state.JobState;
+import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A storage outage never kills a server: it logs, backs off and goes on. An outage longer than the
+ * server timeout cancels the server's running jobs (a peer may have rescued them); they are freed
+ * again without spending an attempt once the storage answers.
+ */
+public abstract class OutageSuite extends ServerSuite {
+  public record Work(String name) {}
+
+  static final JobType<Work> QUICK = JobType.of("tck.quick", Work.class);
+  static final JobType<Work> PATIENT = JobType.of("tck.patient", Work.class);
+
+  private final AtomicInteger patientRuns = new AtomicInteger();
+  private final CountDownLatch patientStarted = new CountDownLatch(1);
+  private final Queue<String> cancelReasons = new ConcurrentLinkedQueue<>();
+
+  private BatonServer startOn(OutageStorage connection) {
+    return startServer(
+        connection,
+        fastConfig("outage").build(),
+        b ->
+            b.handle(QUICK, (args, ctx) -> {})
+                .handle(
+                    PATIENT,
+                    (args, ctx) -> {
+                      if (patientRuns.incrementAndGet() > 1) {
+                        return;
+                      }
+                      runUntilCancelled(ctx, patientStarted, cancelReasons);
+                    }));
+  }
+
+  @Test
+  void aShortOutageIsRiddenOut() {
+    OutageStorage connection = new OutageStorage(fixture().newStorage());
+    BatonServer server = startOn(connection);
+    connection.down();
+    EnqueueResult r = client().enqueue(QUICK, new Work("during outage"));
+    await()
+        .during(Duration.ofMillis(400))
+        .atMost(PROMPTLY)
+        .until(() -> view(r.id()).state() == JobState.ENQUEUED);
+    connection.up();
+
+    awaitState(r.id(), JobState.SUCCEEDED);
+    assertThat(server.isRunning()).isTrue();
+    EnqueueResult next = client().enqueue(QUICK, new Work("after"));
+    awaitState(next.id(), JobState.SUCCEEDED);
+  }
+
+  @Test
+  void anOutageLongerThanTheServerTimeoutCancelsRunningJobsThatThenRunAgain() throws Exception {
+    OutageStorage connection = new OutageStorage(fixture().newStorage());
+    startOn(connection);
+    EnqueueResult r = client().enqueue(PATIENT, new Work("patient"));
+    assertThat(patientStarted.await(5, TimeUnit.SECONDS)).isTrue();
+
+    connection.down();
+    await().atMost(Duration.ofSeconds(3)).until(() -> !cancelReasons.isEmpty());
+    assertThat(cancelReasons.peek()).contains("could not heartbeat");
+    connection.up();
+
+    JobView done = awaitState(r.id(), JobState.SUCCEEDED);
+    assertThat(patientRuns).hasValue(2);
+    assertThat(done.attempt()).isEqualTo(1);
+    assertThat(entries(done, JobState.FAILED)).isEmpty();
+    assertThat(entries(done, JobState.SCHEDULED)).isEmpty();
+  }
+}
