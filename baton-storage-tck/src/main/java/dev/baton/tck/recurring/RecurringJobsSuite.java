@@ -1,8 +1,10 @@
 package dev.baton.tck.recurring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.baton.BatonException;
 import dev.baton.job.JobId;
 import dev.baton.job.JobType;
 import dev.baton.recurring.CronSchedule;
@@ -16,16 +18,22 @@ import dev.baton.recurring.RecurringPlugin;
 import dev.baton.state.JobState;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobStorage;
 import dev.baton.storage.LeasedJob;
 import dev.baton.storage.RecurringRecord;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.ServerBeat;
 import dev.baton.tck.TckSuite;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,11 +175,7 @@ public abstract class RecurringJobsSuite extends TckSuite {
   void pauseStopsFiringAndResumeStartsFromNow() {
     recurring.addOrUpdate("r", "* * * * * *", REPORT, new Report("p"));
     assertThat(recurring.pause("r")).isTrue();
-    Instant past =
-        storage()
-            .now()
-            .minus(Duration.ofMinutes(1))
-            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant past = storage().now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS);
     setNextFire("r", past);
 
     assertThat(fireDue().created()).isZero();
@@ -302,5 +306,69 @@ public abstract class RecurringJobsSuite extends TckSuite {
     int created = fireDue().created();
     assertThat(created).isGreaterThanOrEqualTo(3);
     assertThat(claim(10)).hasSize(created);
+  }
+
+  // ------------------------------------------------------------------ failures
+
+  @Test
+  void aBrokenDefinitionDoesNotStopTheOthers() {
+    Instant past = storage().now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    storage().saveRecurring(new RecurringRecord("broken", "{not json", past, false, null, null));
+    recurring.addOrUpdate(
+        "good",
+        "* * * * * *",
+        REPORT,
+        new Report("g"),
+        options(MisfirePolicy.FIRE_ONCE, OverlapPolicy.ALLOW));
+    setNextFire("good", past);
+
+    assertThat(fireDue().created()).isEqualTo(1);
+    assertThat(record("broken").nextFireAt()).isEqualTo(past);
+    assertThat(record("good").nextFireAt()).isAfter(past);
+  }
+
+  @Test
+  void thePluginSurvivesStorageErrors() {
+    AtomicInteger failures = new AtomicInteger();
+    JobStorage failingFirst = failingFirstCalls(storage(), 3, failures);
+    recurring.addOrUpdate(
+        "r",
+        "* * * * * *",
+        REPORT,
+        new Report("r"),
+        options(MisfirePolicy.FIRE_ONCE, OverlapPolicy.ALLOW));
+    Instant past = storage().now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
+    setNextFire("r", past);
+
+    try (TestPluginContext flaky = new TestPluginContext(failingFirst, SERVER + "-flaky")) {
+      RecurringPlugin running = new RecurringPlugin(Duration.ofMillis(20), Duration.ofSeconds(1));
+      running.start(flaky);
+      try {
+        await().atMost(Duration.ofSeconds(10)).until(() -> running.createdCount() >= 1);
+      } finally {
+        running.stop();
+      }
+    }
+    assertThat(failures.get()).isEqualTo(3);
+    assertThat(record("r").nextFireAt()).isAfter(past);
+  }
+
+  /** {@code storage}, except that its first {@code count} reads of recurring jobs throw. */
+  private static JobStorage failingFirstCalls(JobStorage storage, int count, AtomicInteger failed) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getName().equals("recurringJobs") && failed.get() < count) {
+            failed.incrementAndGet();
+            throw new BatonException("injected failure: storage unreachable");
+          }
+          try {
+            return method.invoke(storage, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return (JobStorage)
+        Proxy.newProxyInstance(
+            JobStorage.class.getClassLoader(), new Class<?>[] {JobStorage.class}, handler);
   }
 }
