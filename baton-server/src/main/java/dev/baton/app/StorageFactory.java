@@ -9,19 +9,16 @@ import dev.baton.storage.memory.InMemoryStorage;
  * adding one is a line here.
  */
 final class StorageFactory {
-  /**
-   * The storage used without {@code --storage}. TODO(jdbc): H2 file storage in ./baton-data once
-   * baton-jdbc has it: set this to {@link StorageKind#H2}.
-   */
-  static final StorageKind DEFAULT_STORAGE = StorageKind.MEMORY;
+  /** The storage used without {@code --storage}: the H2 file storage in ./baton-data. */
+  static final StorageKind DEFAULT_STORAGE = StorageKind.H2;
 
   private StorageFactory() {}
 
   static JobStorage open(AppOptions options) {
     return switch (options.storage()) {
       case MEMORY -> new InMemoryStorage();
-      // TODO(jdbc): H2 file storage in options.dataDir(); PostgreSQL at options.jdbcUrl().
-      case H2, POSTGRES -> throw notYet(options.storage(), "baton-jdbc");
+      case H2 -> dev.baton.storage.jdbc.JdbcStorage.h2File(options.dataDir()).build();
+      case POSTGRES -> dev.baton.storage.jdbc.JdbcStorage.postgres(options.jdbcUrl()).build();
       // TODO(redis): Redis storage at options.redisUrl().
       case REDIS -> throw notYet(options.storage(), "baton-redis");
     };

@@ -209,6 +209,22 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerClient extends dev.baton.tck.server.ClientSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerWorkers extends dev.baton.tck.server.WorkersSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested
