@@ -2,16 +2,20 @@
 -- head of its queue as a release. Returns the released job ids.
 local s = ARGV[1]
 local out = {}
+local jobs = {}
 for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
   local j = load(id)
   if j and j.state == 'PROCESSING' and j.owner == s then
     redis.call('HDEL', J(id), 'owner')
     releasePermits(j, true)
     setState(j, 'ENQUEUED')
-    toHead(j)
     history(id, 'ENQUEUED', s, nil, ARGV[2])
-    table.insert(out, id)
+    table.insert(jobs, j)
   end
+end
+toHeadAll(jobs)
+for _, j in ipairs(jobs) do
+  table.insert(out, j.id)
 end
 redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
 redis.call('ZREM', P .. 'servers', s)

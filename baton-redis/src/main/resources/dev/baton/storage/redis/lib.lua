@@ -125,6 +125,14 @@ local function toHead(j)
   pubQueues[j.queue] = true
 end
 
+-- Several jobs at the head, keeping their own order among themselves (rescue, deregister).
+local function toHeadAll(list)
+  table.sort(list, function(a, b) return tonumber(a.seq) > tonumber(b.seq) end)
+  for _, j in ipairs(list) do
+    toHead(j)
+  end
+end
+
 local function schedule(j, at)
   redis.call('ZADD', SCHED, at, j.id)
   redis.call('HSET', J(j.id), 'runAt', ts(at))

@@ -7,6 +7,7 @@ local dead = redis.call('ZRANGEBYSCORE', P .. 'servers', '-inf', '(' .. ts(NOW -
 for i = 1, #dead, 2 do
   local s, beat = dead[i], dead[i + 1]
   local moved = {}
+  local jobs = {}
   for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
     local j = load(id)
     if j and j.state == 'PROCESSING' and j.owner == s then
@@ -14,10 +15,13 @@ for i = 1, #dead, 2 do
       table.insert(pubRevoked, s .. '\n' .. id)
       releasePermits(j, false)
       setState(j, 'ENQUEUED')
-      toHead(j)
       history(id, 'ENQUEUED', rescuer, nil, 'rescued: server ' .. s .. ' stopped heartbeating')
-      table.insert(moved, id)
+      table.insert(jobs, j)
     end
+  end
+  toHeadAll(jobs)
+  for _, j in ipairs(jobs) do
+    table.insert(moved, j.id)
   end
   redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
   redis.call('ZREM', P .. 'servers', s)

@@ -71,7 +71,7 @@ public abstract class UniqueJobSuite extends ConcurrencySuite {
   void aTtlKeyExpiresWhateverTheJobDoes() {
     JobOptions ttl =
         JobOptions.builder()
-            .unique(UniqueJob.byKey("ttl:{day}").heldFor(Duration.ofMillis(300)))
+            .unique(UniqueJob.byKey("ttl:{day}").heldFor(Duration.ofSeconds(1)))
             .build();
     JobId first = enqueue(REPORT, new Report("d"), ttl).id();
     assertThat(enqueue(REPORT, new Report("d"), ttl).id()).isEqualTo(first);

@@ -88,9 +88,9 @@ public abstract class WaitPolicySuite extends ConcurrencySuite {
                 WaitPolicy.waitAtMost(Duration.ofMillis(300), WaitPolicy.TimeoutAction.FAIL))
             .build();
     JobId waiter = enqueue(GUARDED, new Step(false), bounded).id();
-    awaitState(waiter, JobState.BLOCKED);
-    JobView failed = awaitState(waiter, JobState.FAILED);
-    assertThat(failed.history().get(failed.history().size() - 1).reason()).isNotBlank();
+    JobView failed = awaitPatiently(waiter, JobState.FAILED);
+    assertThat(entries(failed, JobState.BLOCKED)).hasSize(1);
+    assertThat(failed.lastEntry().reason()).as("names the key").contains("guarded");
     finish.countDown();
     awaitState(holder, JobState.SUCCEEDED);
   }
