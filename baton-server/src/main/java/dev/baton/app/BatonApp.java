@@ -57,27 +57,7 @@ public final class BatonApp implements AutoCloseable {
       out.print(AppOptions.USAGE);
       return 0;
     }
-    BatonApp app;
-    try {
-      app = start(options, out);
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      return 2;
-    } catch (RuntimeException e) {
-      err.println("error: the server could not start: " + e);
-      return 1;
-    }
-    runUntilStopped(app, out);
-    return 0;
-  }
-
-  /**
-   * Waits for Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully while the JVM is still fully
-   * alive. Handling the signals ourselves matters: in a shutdown hook, the storage's own hooks (H2
-   * closes its database on exit) would race the graceful shutdown. A second Ctrl-C stops at once.
-   * Where signals cannot be handled, a shutdown hook does the same, as well as it can.
-   */
-  private static void runUntilStopped(BatonApp app, PrintStream out) {
+    // Installed before starting: a Ctrl-C during start-up is handled once the server runs.
     CountDownLatch stopRequested = new CountDownLatch(1);
     boolean signals =
         StopSignals.install(
@@ -88,6 +68,28 @@ public final class BatonApp implements AutoCloseable {
               }
               stopRequested.countDown();
             });
+    BatonApp app;
+    try {
+      app = start(options, out);
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("error: the server could not start: " + e);
+      return 1;
+    }
+    runUntilStopped(app, out, stopRequested, signals);
+    return 0;
+  }
+
+  /**
+   * Waits for Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully while the JVM is still fully
+   * alive. Handling the signals ourselves matters: in a shutdown hook, the storage's own hooks (H2
+   * closes its database on exit) would race the graceful shutdown. A second Ctrl-C stops at once.
+   * Where signals cannot be handled, a shutdown hook does the same, as well as it can.
+   */
+  private static void runUntilStopped(
+      BatonApp app, PrintStream out, CountDownLatch stopRequested, boolean signals) {
     Thread hook = new Thread(app::close, "baton-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("Running. Press Ctrl-C to stop" + (signals ? " (twice to stop at once)." : "."));

@@ -17,6 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * the server down gracefully, with the database still open for it.
  */
 class ShutdownTest {
+  /** Running, and the slow job is under way (so there is a job to cancel). */
+  private static boolean started(Path log) throws IOException {
+    String out = Files.readString(log);
+    return out.contains("Running. Press Ctrl-C") && out.contains("slow-import: starting");
+  }
+
   @Test
   void sigtermShutsDownGracefully(@TempDir Path dir) throws IOException, InterruptedException {
     Path log = dir.resolve("out.txt");
@@ -39,7 +45,7 @@ class ShutdownTest {
     try {
       await("the app started, output:%n%s".formatted(log))
           .atMost(Duration.ofSeconds(60))
-          .until(() -> Files.readString(log).contains("slow-import: starting") || !app.isAlive());
+          .until(() -> started(log) || !app.isAlive());
       assertThat(app.isAlive()).as("running, output: %s", Files.readString(log)).isTrue();
       app.destroy(); // SIGTERM: shutdown hooks run
       assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
@@ -49,6 +55,7 @@ class ShutdownTest {
     String out = Files.readString(log);
     assertThat(out)
         .contains("Shutting down gracefully")
+        .contains("slow-import: cancelled at step")
         .contains("server sigterm-test stopped")
         .contains("Stopped.")
         .doesNotContain("Database is already closed")
