@@ -91,11 +91,9 @@ final class ConcurrencyKeys {
     return woken;
   }
 
-  /** Every parked job, key by key, in line order. */
-  List<JobId> allWaiters() {
-    List<JobId> out = new ArrayList<>();
-    lines.values().forEach(l -> out.addAll(l.waiters));
-    return out;
+  /** Forgets keys nobody holds or waits for and whose rate windows have emptied. */
+  void dropIdle(Instant now) {
+    lines.values().removeIf(line -> line.isIdle(now));
   }
 
   List<JobId> holders(Permit p) {

@@ -296,7 +296,7 @@ final class Transitions {
     WaitPolicy policy = job.spec.concurrency().waitPolicy();
     if (policy.mode() == WaitPolicy.Mode.WAIT) {
       table.move(job, JobState.BLOCKED, now, null, null, "waiting for " + what, null);
-      table.keys.park(job, busy, now);
+      table.park(job, busy, now);
       return;
     }
     job.blockedClaims++;
@@ -400,21 +400,18 @@ final class Transitions {
       wake(id, now, "rate limit window has room");
       moved++;
     }
-    for (JobId id : table.keys.allWaiters()) {
-      if (moved >= max) {
-        break;
-      }
-      JobEntry job = table.get(id);
-      WaitPolicy policy = job.spec.concurrency().waitPolicy();
-      if (policy.maxWait() != null && !job.blockedSince.plus(policy.maxWait()).isAfter(now)) {
-        timeOut(job, policy, now);
-        moved++;
-      }
+    while (moved < max
+        && !table.waitDeadlines.isEmpty()
+        && !table.waitDeadlines.first().at().isAfter(now)) {
+      timeOut(table.get(table.waitDeadlines.first().id()), now);
+      moved++;
     }
+    table.keys.dropIdle(now);
     return moved;
   }
 
-  private void timeOut(JobEntry job, WaitPolicy policy, Instant now) {
+  private void timeOut(JobEntry job, Instant now) {
+    WaitPolicy policy = job.spec.concurrency().waitPolicy();
     Permit on = job.blockedOn;
     String reason =
         "waited longer than "
