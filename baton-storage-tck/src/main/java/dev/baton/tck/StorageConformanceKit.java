@@ -95,6 +95,46 @@ public abstract class StorageConformanceKit {
 
   // ------------------------------------------------------------ concurrency admission (SPI level)
 
+  @Nested
+  class SemaphoreAdmission extends dev.baton.tck.admission.SemaphoreAdmissionSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class RateLimitAdmission extends dev.baton.tck.admission.RateLimitAdmissionSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class WaitPolicyAdmission extends dev.baton.tck.admission.WaitPolicyAdmissionSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class UniqueRace extends dev.baton.tck.admission.UniqueRaceSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class AdmissionHammer extends dev.baton.tck.admission.AdmissionHammerSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ server behaviour end to end
 
   @Nested

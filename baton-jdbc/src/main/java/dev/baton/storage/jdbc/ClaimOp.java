@@ -29,6 +29,22 @@ final class ClaimOp {
            FROM baton_jobs WHERE state = 'ENQUEUED' AND queue = ?
           ORDER BY queue_pos LIMIT ? FOR UPDATE SKIP LOCKED
           """;
+  // H2 locks every row a FOR UPDATE query reads before it applies LIMIT: it would lock the whole
+  // queue. So on H2 the candidates are first read without locks, a page at a time, then locked by
+  // id.
+  private static final String PEEK =
+      """
+      SELECT id FROM baton_jobs WHERE state = 'ENQUEUED' AND queue = ? AND queue_pos > ?
+      ORDER BY queue_pos LIMIT ?
+      """;
+  private static final String LOCK_PEEKED =
+      "SELECT "
+          + JobRow.COLUMNS
+          + """
+           FROM baton_jobs WHERE id = ANY(?) AND state = 'ENQUEUED'
+          ORDER BY queue_pos FOR UPDATE SKIP LOCKED
+          """;
+  private static final String POS_OF = "SELECT queue_pos FROM baton_jobs WHERE id = ?";
   private static final String LEASE =
       """
       UPDATE baton_jobs SET state = 'PROCESSING', owner = ?, fencing_token = fencing_token + 1,
@@ -62,6 +78,9 @@ final class ClaimOp {
   }
 
   private static List<JobRow> candidates(Tx tx, String queue, int limit) throws SQLException {
+    if (tx.dialect == Dialect.H2) {
+      return peekAndLock(tx, queue, limit);
+    }
     List<JobRow> rows = new ArrayList<>();
     try (PreparedStatement ps = tx.prepare(CANDIDATES)) {
       ps.setString(1, queue);
@@ -69,6 +88,47 @@ final class ClaimOp {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.add(JobRow.read(rs));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static List<JobRow> peekAndLock(Tx tx, String queue, int limit) throws SQLException {
+    List<JobRow> rows = new ArrayList<>();
+    long after = Long.MIN_VALUE;
+    int page = Math.max(16, limit * 2);
+    while (rows.size() < limit) {
+      List<UUID> ids = new ArrayList<>();
+      try (PreparedStatement ps = tx.prepare(PEEK)) {
+        Sql.bind(ps, queue, after, page);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getObject(1, UUID.class));
+          }
+        }
+      }
+      if (ids.isEmpty()) {
+        break;
+      }
+      try (PreparedStatement ps = tx.prepare(LOCK_PEEKED)) {
+        ps.setArray(1, tx.uuids(ids));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && rows.size() < limit) {
+            rows.add(JobRow.read(rs));
+          }
+        }
+      }
+      if (ids.size() < page) {
+        break;
+      }
+      try (PreparedStatement ps = tx.prepare(POS_OF)) {
+        ps.setObject(1, ids.get(ids.size() - 1));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            break;
+          }
+          after = rs.getLong(1);
         }
       }
     }

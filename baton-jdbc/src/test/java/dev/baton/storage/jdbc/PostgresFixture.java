@@ -31,6 +31,14 @@ final class PostgresFixture implements StorageFixture {
     return s;
   }
 
+  /** Closes {@code storage} with the fixture. */
+  JdbcStorage register(JdbcStorage storage) {
+    synchronized (opened) {
+      opened.add(storage);
+    }
+    return storage;
+  }
+
   JdbcStorageBuilder builder() {
     return JdbcStorage.postgres(URL).user(USER).schema(schema).poolSize(4);
   }

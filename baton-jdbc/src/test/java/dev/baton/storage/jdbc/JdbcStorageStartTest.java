@@ -1,0 +1,88 @@
+package dev.baton.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.BatonException;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Starting a storage: validation, migrations under a lock, and clear errors. */
+class JdbcStorageStartTest {
+
+  @Test
+  void rejectsASchemaNameThatIsNotAnIdentifier() {
+    assertThatThrownBy(() -> JdbcStorage.postgres(PostgresFixture.URL).schema("x; DROP TABLE y"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("schema must match");
+  }
+
+  @Test
+  void aWrongPortSaysWhatToCheck() {
+    assertThatThrownBy(
+            () ->
+                JdbcStorage.postgres("jdbc:postgresql://127.0.0.1:1/test")
+                    .user("postgres")
+                    .connectionTimeout(Duration.ofMillis(500))
+                    .build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("cannot connect")
+        .hasMessageContaining("user and password");
+  }
+
+  @Test
+  void twoStoragesStartingTogetherMigrateOnce() throws Exception {
+    try (PostgresFixture f = new PostgresFixture()) {
+      ExecutorService pool = Executors.newFixedThreadPool(3);
+      List<Future<JdbcStorage>> starts = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        starts.add(pool.submit(f::open));
+      }
+      for (Future<JdbcStorage> s : starts) {
+        assertThat(s.get().now()).isNotNull();
+      }
+      pool.shutdown();
+      try (Connection c = PostgresFixture.connect();
+          Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT COUNT(*) FROM " + f.schema + ".baton_schema_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(SchemaMigrator.LATEST);
+      }
+    }
+  }
+
+  @Test
+  void aSchemaNewerThanTheCodeStopsTheStart() throws Exception {
+    try (PostgresFixture f = new PostgresFixture()) {
+      f.open().close();
+      try (Connection c = PostgresFixture.connect();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "INSERT INTO "
+                + f.schema
+                + ".baton_schema_version (version, script) VALUES (99, 'future')");
+      }
+      assertThatThrownBy(f::open)
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("version 99")
+          .hasMessageContaining("Upgrade Baton");
+    }
+  }
+
+  @Test
+  void h2StartsTwiceOnOneFileAndMigratesOnce() {
+    try (H2Fixture f = new H2Fixture()) {
+      JdbcStorage a = f.open();
+      JdbcStorage b = f.open();
+      assertThat(a.now()).isNotNull();
+      assertThat(b.recurringJobs()).isEmpty();
+    }
+  }
+}
