@@ -20,13 +20,13 @@ local function busy(j, p)
     if redis.call('ZSCORE', sh, j.id) then
       return false
     end
-    if redis.call('ZCARD', sh) >= p[3] then
-      return true, redis.call('ZRANGE', sh, 0, 0)[1]
+    if usedNow(p, j.id) >= p[3] then
+      return true, redis.call('ZRANGE', sh, 0, 0)[1] or redis.call('SRANDMEMBER', P .. 'sp:' .. key)
     end
   else
     local used, w = rateUsed(p)
     wake = w
-    if used >= p[3] then
+    if used + pending(key, j.id) >= p[3] then
       return true, nil, wake
     end
   end
@@ -115,11 +115,17 @@ local function admit(j)
       local woken = j.wk
       park(j, c, p, holder, wake)
       redis.call('HDEL', J(j.id), 'wk')
-      if woken and woken ~= p[2] then
-        wakeIfFree(woken)
+      if woken then
+        unpend(woken, j.id)
+        if woken ~= p[2] then
+          wakeIfFree(woken)
+        end
       end
       return
     end
+  end
+  if j.wk then
+    unpend(j.wk, j.id)
   end
   for _, p in ipairs(c.p) do
     takePermit(j.id, p)

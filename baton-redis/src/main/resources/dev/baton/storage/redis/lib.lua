@@ -178,12 +178,34 @@ local function rateUsed(p)
   return used, wake
 end
 
-local function capacityFree(p)
-  if p[1] == 'S' then
-    return redis.call('ZCARD', P .. 'sh:' .. p[2]) < p[3]
+-- Woken waiters not yet claimed: each has a permit of its key promised (set sp:<key>), so a
+-- newcomer cannot take it first.
+local function pending(key, except)
+  local sp = P .. 'sp:' .. key
+  local n = redis.call('SCARD', sp)
+  if n > 0 and except and redis.call('SISMEMBER', sp, except) == 1 then
+    n = n - 1
   end
-  local used = rateUsed(p)
-  return used < p[3]
+  return n
+end
+
+local function unpend(key, id)
+  redis.call('SREM', P .. 'sp:' .. key, id)
+end
+
+-- Starts (rate) or holders (semaphore) now, counting promised permits.
+local function usedNow(p, except)
+  local used
+  if p[1] == 'S' then
+    used = redis.call('ZCARD', P .. 'sh:' .. p[2])
+  else
+    used = rateUsed(p)
+  end
+  return used + pending(p[2], except)
+end
+
+local function capacityFree(p)
+  return usedNow(p, nil) < p[3]
 end
 
 local function takePermit(id, p)
@@ -212,6 +234,7 @@ local function wakeJob(id, key, why)
   redis.call('ZREM', DL, id)
   redis.call('HDEL', J(id), 'bk', 'bsince', 'bwake')
   redis.call('HSET', J(id), 'wk', key)
+  redis.call('SADD', P .. 'sp:' .. key, id)
   setState(j, 'ENQUEUED')
   toPlace(j)
   history(id, 'ENQUEUED', nil, nil, why)
@@ -286,6 +309,7 @@ local function detach(j)
   releasePermits(j, false)
   if j.wk then
     redis.call('HDEL', J(j.id), 'wk')
+    unpend(j.wk, j.id)
     wakeIfFree(j.wk)
     j.wk = nil
   end
