@@ -109,12 +109,12 @@ final class ConcurrencyKeys {
 
   /** Who keeps {@code p} busy, for reasons: "job X", or the rate limit itself. */
   String blocker(Permit p) {
-    KeyLine line = existing(p);
-    JobId first = line == null ? null : line.firstInTheWay();
-    if (p.isRate() || first == null) {
+    if (p.isRate()) {
       return "rate limit " + p.key() + " (" + p.limit() + " per " + p.window() + ")";
     }
-    return "job " + first;
+    KeyLine line = existing(p);
+    JobId first = line == null ? null : line.firstInTheWay();
+    return first == null ? "nobody" : "job " + first;
   }
 
   List<KeyStatus> statuses(Instant now) {

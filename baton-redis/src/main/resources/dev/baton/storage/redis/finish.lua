@@ -8,13 +8,20 @@ if not j or j.state ~= 'PROCESSING' or j.owner ~= server or j.tok ~= ARGV[3] the
 end
 local dur = tonumber(ARGV[7])
 redis.call('SREM', P .. 'sj:' .. server, j.id)
-redis.call('HDEL', J(j.id), 'owner')
 if kind == 'S' then
+  -- The hot path, in as few calls as possible: state, history, owner and expiry in one HSET.
   releasePermits(j, false)
-  setState(j, 'SUCCEEDED')
-  history(j.id, 'SUCCEEDED', server, worker, reason)
-  finalized(j, dur)
-elseif kind == 'R' then
+  enter(j, 'SUCCEEDED', {'owner', '', 'exp', ts(NOW + dur)}, server, worker, reason)
+  redis.call('ZADD', EXP, NOW + dur, j.id)
+  releaseUnique(j)
+  if j.kids then
+    decideChildren(j.id, 'SUCCEEDED', dur)
+  end
+  publish()
+  return 1
+end
+redis.call('HDEL', J(j.id), 'owner')
+if kind == 'R' then
   releasePermits(j, true)
   redis.call('HSET', J(j.id), 'att', tonumber(j.att) + 1)
   setState(j, 'SCHEDULED')

@@ -18,7 +18,7 @@ if moved < max then
     local def = redis.call('HGET', CK, key)
     if def then
       local p = cjson.decode(def)
-      local room = p[3] - rateUsed(p)
+      local room = p[3] - usedNow(p, nil)
       while moved < max and room > 0 and wakeIfFree(key) do
         moved = moved + 1
         room = room - 1
