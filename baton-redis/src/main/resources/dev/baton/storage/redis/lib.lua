@@ -86,13 +86,10 @@ local function entry(state, server, worker, reason, et, em, es)
   return cjson.encode(e)
 end
 
+-- History lives in its own string (h:<id>), appended to without reading it, so the job hash
+-- stays small enough for Redis's compact encoding.
 local function history(id, state, server, worker, reason, et, em, es)
-  local line = entry(state, server, worker, reason, et, em, es)
-  local old = redis.call('HGET', J(id), 'h')
-  if old then
-    line = old .. '\n' .. line
-  end
-  redis.call('HSET', J(id), 'h', line)
+  redis.call('APPEND', P .. 'h:' .. id, entry(state, server, worker, reason, et, em, es) .. '\n')
 end
 
 local function setState(j, to)
@@ -111,12 +108,8 @@ local function enter(j, to, fields, server, worker, reason, et, em, es)
     redis.call('ZREM', ST(j.state), j.id)
   end
   redis.call('ZADD', ST(to), NOW, j.id)
-  local line = entry(to, server, worker, reason, et, em, es)
-  local old = redis.call('HGET', J(j.id), 'h')
-  if old then
-    line = old .. '\n' .. line
-  end
-  redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS, 'h', line, unpack(fields))
+  history(j.id, to, server, worker, reason, et, em, es)
+  redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS, unpack(fields))
   j.state = to
 end
 
@@ -444,7 +437,8 @@ local function createJobs(at, count)
       -- One HSET with everything, so a plain enqueue costs a handful of calls.
       local f = {'id', id, 'type', ARGV[b + 1], 'queue', queue, 'args', ARGV[b + 3],
         'meta', ARGV[b + 4], 'max', ARGV[b + 5], 'att', 1, 'tok', 0, 'created', NOWS, 'prog', 0,
-        'state', target, 'stateAt', NOWS, 'h', entry(target, nil, nil, reason)}
+        'state', target, 'stateAt', NOWS}
+      redis.call('SET', P .. 'h:' .. id, entry(target, nil, nil, reason) .. '\n')
       local function add(k, v)
         f[#f + 1] = k
         f[#f + 1] = v
