@@ -5,4 +5,4 @@ if #h == 0 then
   return false
 end
 local j = load(id)
-return {h, redis.call('LRANGE', P .. 'l:' .. id, 0, -1), blockInfo(j), redis.call('GET', P .. 'h:' .. id) or ''}
+return {h, redis.call('LRANGE', P .. 'l:' .. id, 0, -1), X.blockInfo(j), redis.call('GET', P .. 'h:' .. id) or ''}
