@@ -139,6 +139,13 @@ public final class BatonServer implements AutoCloseable {
         filterNames,
         plugins);
     String id = config.serverId();
+    try {
+      subscription = storage.subscribe(new Listener());
+    } catch (RuntimeException e) {
+      started = false;
+      throw new BatonException(
+          "server " + id + " could not subscribe to the storage's notifications: " + e, e);
+    }
     workers.open();
     heartbeatThread =
         Executors.newSingleThreadScheduledExecutor(
@@ -146,7 +153,6 @@ public final class BatonServer implements AutoCloseable {
     pluginScheduler =
         Executors.newScheduledThreadPool(
             2, WorkerThreads.platformFactory("baton-" + id + "-plugins-"));
-    subscription = storage.subscribe(new Listener());
     heartbeat.beat();
     long beat = config.heartbeatInterval().toMillis();
     heartbeatThread.scheduleAtFixedRate(this::tickHeartbeat, beat, beat, TimeUnit.MILLISECONDS);
@@ -252,6 +258,9 @@ public final class BatonServer implements AutoCloseable {
   }
 
   private void joinClaimThread() {
+    if (claimThread == null) {
+      return;
+    }
     try {
       claimThread.join(CLAIM_JOIN_MILLIS);
     } catch (InterruptedException e) {
