@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Uniqueness} key, by filling key templates from the job's arguments.
  */
 public final class KeyResolver {
+  /** Templates come from job type definitions, so few; the bound only guards against misuse. */
   private static final int MAX_CACHED = 1_000;
 
   private final JsonCodec json;
@@ -39,6 +40,19 @@ public final class KeyResolver {
     return new Concurrency(permits, options.waitPolicy(), options.releasePolicy());
   }
 
+  /** The resolved uniqueness claim, or null when the options declare none. */
+  public Uniqueness uniqueness(String typeName, JobOptions options, JsonNode args) {
+    UniqueJob rule = options.unique();
+    if (rule == null) {
+      return null;
+    }
+    String key =
+        rule.keyTemplate() == null
+            ? argumentsKey(typeName, args)
+            : resolve(typeName, rule.keyTemplate(), args);
+    return new Uniqueness(key, rule.hold(), rule.ttl());
+  }
+
   /**
    * The default unique key: the type name and the canonical JSON of the arguments; when that is
    * longer than a key may be, the type name and the SHA-256 of that JSON.
@@ -57,25 +71,12 @@ public final class KeyResolver {
     }
   }
 
-  /** The resolved uniqueness claim, or null when the options declare none. */
-  public Uniqueness uniqueness(String typeName, JobOptions options, JsonNode args) {
-    UniqueJob rule = options.unique();
-    if (rule == null) {
-      return null;
-    }
-    String key =
-        rule.keyTemplate() == null
-            ? argumentsKey(typeName, args)
-            : resolve(typeName, rule.keyTemplate(), args);
-    return new Uniqueness(key, rule.hold(), rule.ttl());
-  }
-
   /**
-   * Fills the placeholders of {@code template} from {@code args} (grammar in the package docs and
-   * {@code docs/concurrency.md}: {@code {field}}, {@code {a.b}}, {@code {0}}, {@code {{}/{@code }}}
-   * escapes). A missing or null field, a malformed template, or a result that is empty or longer
-   * than {@link Permit#MAX_KEY_LENGTH} is an {@link IllegalArgumentException} naming the template,
-   * the field and the job type; the job is then not created.
+   * Fills the placeholders of {@code template} from {@code args} (grammar in {@code KeyTemplate}
+   * and {@code docs/concurrency.md}: {@code {field}}, {@code {a.b}}, {@code {0}}, {@code {{}/{@code
+   * }}} escapes). A missing or null field, a malformed template, or a result that is empty or
+   * longer than {@link Permit#MAX_KEY_LENGTH} is an {@link IllegalArgumentException} naming the
+   * template, the field and the job type; the job is then not created.
    */
   public String resolve(String typeName, String template, JsonNode args) {
     String key = parsed(typeName, template).resolve(typeName, args, json::canonical);

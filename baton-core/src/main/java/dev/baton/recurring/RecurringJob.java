@@ -2,6 +2,7 @@ package dev.baton.recurring;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.BatonException;
 import dev.baton.concurrency.Concurrency;
@@ -36,6 +37,9 @@ public record RecurringJob(
 
   /** Recurring ids: letters, digits and {@code . _ : -}, 1 to 100 characters. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+  /** The stored format: Baton's default mapper, never the application's (see {@link #toJson}). */
+  private static final ObjectMapper FORMAT = JsonCodec.defaultMapper();
 
   /** Prefix of the overlap keys and of the names occurrence ids are derived from. */
   public static final String KEY_PREFIX = "recurring:";
@@ -133,17 +137,27 @@ public record RecurringJob(
         template.unique());
   }
 
-  public String toJson(JsonCodec json) {
-    return json.write(this);
+  /**
+   * This definition as stored. Definitions are Baton's own data, so they are always written with
+   * Baton's default mapper, whatever codec (naming strategy, modules) the application configured:
+   * every client and server reads them the same way.
+   */
+  public String toJson() {
+    try {
+      return FORMAT.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new BatonException(
+          "cannot write recurring job '" + id + "' as JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   /**
    * Reads a stored definition. Extra properties are ignored, so definitions written by a newer
    * version (or with derived properties) still read.
    */
-  public static RecurringJob fromJson(JsonCodec json, String text) {
+  public static RecurringJob fromJson(String text) {
     try {
-      return json.mapper()
+      return FORMAT
           .readerFor(RecurringJob.class)
           .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .readValue(text);

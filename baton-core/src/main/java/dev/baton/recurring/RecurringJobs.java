@@ -76,7 +76,7 @@ public final class RecurringJobs {
     RecurringRecord saved =
         new RecurringRecord(
             id,
-            definition.toJson(json),
+            definition.toJson(),
             next,
             paused,
             existing.map(RecurringRecord::lastFireAt).orElse(null),
@@ -94,7 +94,7 @@ public final class RecurringJobs {
 
   private boolean sameSchedule(RecurringRecord record, RecurringJob definition) {
     try {
-      RecurringJob old = RecurringJob.fromJson(json, record.definitionJson());
+      RecurringJob old = RecurringJob.fromJson(record.definitionJson());
       return old.cron().equals(definition.cron()) && old.zone().equals(definition.zone());
     } catch (RuntimeException unreadable) {
       return false;
@@ -119,7 +119,7 @@ public final class RecurringJobs {
     return record(id)
         .map(
             r -> {
-              RecurringJob definition = RecurringJob.fromJson(json, r.definitionJson());
+              RecurringJob definition = RecurringJob.fromJson(r.definitionJson());
               CreateResult result = storage.create(List.of(definition.triggered(json))).get(0);
               log.info("recurring job '{}' triggered now: {}", id, result);
               return result;
@@ -147,7 +147,7 @@ public final class RecurringJobs {
     RecurringRecord r = found.get();
     Instant next = r.nextFireAt();
     if (!paused && r.paused()) {
-      RecurringJob definition = RecurringJob.fromJson(json, r.definitionJson());
+      RecurringJob definition = RecurringJob.fromJson(r.definitionJson());
       next = definition.schedule().nextAfter(storage.now()).orElse(next);
     }
     storage.saveRecurring(
@@ -159,13 +159,13 @@ public final class RecurringJobs {
   /** Every recurring job, ordered by id. */
   public List<RecurringJobInfo> list() {
     return storage.recurringJobs().stream()
-        .map(r -> info(r, RecurringJob.fromJson(json, r.definitionJson())))
+        .map(r -> info(r, RecurringJob.fromJson(r.definitionJson())))
         .toList();
   }
 
   /** One recurring job, or empty if unknown. */
   public Optional<RecurringJobInfo> find(String id) {
-    return record(id).map(r -> info(r, RecurringJob.fromJson(json, r.definitionJson())));
+    return record(id).map(r -> info(r, RecurringJob.fromJson(r.definitionJson())));
   }
 
   private Optional<RecurringRecord> record(String id) {

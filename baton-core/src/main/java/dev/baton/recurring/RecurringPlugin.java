@@ -52,6 +52,7 @@ public final class RecurringPlugin implements ServerPlugin {
   private volatile PluginContext context;
   private volatile ScheduledFuture<?> nextTick;
   private volatile boolean stopped;
+  private volatile boolean tickFailing;
 
   public RecurringPlugin() {
     this(DEFAULT_POLL_INTERVAL, DEFAULT_MISFIRE_THRESHOLD);
@@ -110,12 +111,22 @@ public final class RecurringPlugin implements ServerPlugin {
     long delay = pollInterval.toMillis();
     try {
       Tick tick = fireDue(context);
+      if (tickFailing) {
+        tickFailing = false;
+        log.info("recurring jobs: the storage answers again");
+      }
       if (tick.nearestDue() != null) {
         long untilDue = Duration.between(context.storage().now(), tick.nearestDue()).toMillis();
         delay = Math.max(MIN_DELAY_MILLIS, Math.min(delay, untilDue));
       }
     } catch (RuntimeException e) {
-      log.warn("recurring jobs: tick failed, retrying in {} ms: {}", delay, e.toString());
+      // Warn once per outage, not once per tick.
+      if (!tickFailing) {
+        tickFailing = true;
+        log.warn("recurring jobs: tick failed, retrying every {} ms: {}", delay, e.toString());
+      } else {
+        log.debug("recurring jobs: tick failed again: {}", e.toString());
+      }
     } finally {
       schedule(delay);
     }
@@ -160,7 +171,7 @@ public final class RecurringPlugin implements ServerPlugin {
   }
 
   private Fired fire(JobStorage storage, JsonCodec json, RecurringRecord record, Instant now) {
-    RecurringJob definition = RecurringJob.fromJson(json, record.definitionJson());
+    RecurringJob definition = RecurringJob.fromJson(record.definitionJson());
     FirePlan plan =
         FirePlan.compute(
                 definition.schedule(),

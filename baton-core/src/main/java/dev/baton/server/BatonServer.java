@@ -9,21 +9,15 @@ import dev.baton.job.JobId;
 import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
 import dev.baton.storage.JobStorage;
-import dev.baton.storage.LeasedJob;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.StorageListener;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,20 +44,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatonServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatonServer.class);
+  private static final long CLAIM_JOIN_MILLIS = 5_000;
 
   private final JobStorage storage;
   private final BatonServerConfig config;
   private final List<ServerPlugin> plugins;
   private final JsonCodec json;
   private final JobSpecFactory specs;
-  private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
-  private final Semaphore free;
   private final StorageClock clock = new StorageClock();
-  private final JobRunner runner;
+  private final WorkerPool workers;
   private final Heartbeat heartbeat;
   private final ClaimLoop claimLoop;
   private final List<String> filterNames;
-  private ExecutorService workers;
   private ScheduledExecutorService heartbeatThread;
   private ScheduledExecutorService pluginScheduler;
   private Thread claimThread;
@@ -78,7 +70,6 @@ public final class BatonServer implements AutoCloseable {
     this.config = b.config;
     this.json = b.json;
     this.specs = new JobSpecFactory(json);
-    this.free = new Semaphore(config.workers());
     List<JobFilter> filters = new ArrayList<>();
     if (b.retryFilter) {
       filters.add(
@@ -93,18 +84,21 @@ public final class BatonServer implements AutoCloseable {
     all.add(new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()));
     all.addAll(b.plugins);
     this.plugins = List.copyOf(all);
-    this.runner =
+    JobRunner runner =
         new JobRunner(
             storage, b.handlers.build(), filters, json, config, () -> !(closed && frozen));
+    this.workers =
+        new WorkerPool(
+            config.serverId(), config.workers(), storage, clock, runner, this::workerFreed);
     this.heartbeat =
-        new Heartbeat(storage, config, hostName(), clock, running::values, running::get);
+        new Heartbeat(storage, config, hostName(), clock, workers::running, workers::get);
     this.claimLoop =
         new ClaimLoop(
             storage,
             config,
-            free::availablePermits,
+            workers::free,
             () -> heartbeat.registered() && !stopping && !frozen,
-            this::startJob);
+            leased -> workers.start(leased, this::release));
   }
 
   public static Builder builder(JobStorage storage) {
@@ -121,7 +115,7 @@ public final class BatonServer implements AutoCloseable {
 
   /** Jobs running on this server now. */
   public int runningJobs() {
-    return running.size();
+    return workers.running().size();
   }
 
   /** True between {@link #start()} and {@link #close()}. */
@@ -145,14 +139,20 @@ public final class BatonServer implements AutoCloseable {
         filterNames,
         plugins);
     String id = config.serverId();
-    workers = WorkerThreads.create("baton-" + id + "-worker-", config.workers());
+    try {
+      subscription = storage.subscribe(new Listener());
+    } catch (RuntimeException e) {
+      started = false;
+      throw new BatonException(
+          "server " + id + " could not subscribe to the storage's notifications: " + e, e);
+    }
+    workers.open();
     heartbeatThread =
         Executors.newSingleThreadScheduledExecutor(
             WorkerThreads.platformFactory("baton-" + id + "-heartbeat-"));
     pluginScheduler =
         Executors.newScheduledThreadPool(
             2, WorkerThreads.platformFactory("baton-" + id + "-plugins-"));
-    subscription = storage.subscribe(new Listener());
     heartbeat.beat();
     long beat = config.heartbeatInterval().toMillis();
     heartbeatThread.scheduleAtFixedRate(this::tickHeartbeat, beat, beat, TimeUnit.MILLISECONDS);
@@ -199,14 +199,15 @@ public final class BatonServer implements AutoCloseable {
     }
     stopping = true;
     claimLoop.stop();
+    joinClaimThread(); // a claim in flight starts its jobs before their tokens are fired below
     log.info(
-        "server {} shutting down; cancelling {} running jobs", config.serverId(), running.size());
-    for (RunningJob job : running.values()) {
-      job.cancellation()
-          .fire(Cancellation.Cause.SHUTDOWN, "server " + config.serverId() + " is shutting down");
-    }
-    awaitIdle(config.shutdownGrace().toMillis());
-    for (RunningJob job : running.values()) {
+        "server {} shutting down; cancelling {} running jobs",
+        config.serverId(),
+        workers.running().size());
+    workers.cancelAll(
+        Cancellation.Cause.SHUTDOWN, "server " + config.serverId() + " is shutting down");
+    workers.awaitIdle(config.shutdownGrace().toMillis());
+    for (RunningJob job : workers.running()) {
       release(job);
     }
     plugins.forEach(BatonServer::stopQuietly);
@@ -241,39 +242,6 @@ public final class BatonServer implements AutoCloseable {
     log.warn("server {} frozen (test seam): no heartbeats, claims or plugins", config.serverId());
   }
 
-  private void startJob(LeasedJob leased) {
-    RunningJob job = new RunningJob(leased, storage, clock);
-    if (!free.tryAcquire()) {
-      // Never happens: the loop claims at most the free workers and is the only taker.
-      log.error("server {} claimed job {} without a free worker", config.serverId(), job.jobId());
-      release(job);
-      return;
-    }
-    running.put(job.jobId(), job);
-    try {
-      workers.execute(() -> runAndRelease(job));
-    } catch (RejectedExecutionException e) {
-      running.remove(job.jobId());
-      free.release();
-      release(job);
-    }
-  }
-
-  private void runAndRelease(RunningJob job) {
-    try {
-      runner.run(job);
-    } catch (Throwable t) {
-      log.error("unexpected error running job {}", job.jobId(), t);
-    } finally {
-      running.remove(job.jobId());
-      free.release();
-      synchronized (running) {
-        running.notifyAll();
-      }
-      claimLoop.workerFreed();
-    }
-  }
-
   private void release(RunningJob job) {
     String reason =
         "server "
@@ -289,22 +257,19 @@ public final class BatonServer implements AutoCloseable {
     }
   }
 
-  private void awaitIdle(long millis) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    synchronized (running) {
-      while (!running.isEmpty()) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          return;
-        }
-        try {
-          running.wait(Math.min(left, 50));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
+  private void joinClaimThread() {
+    if (claimThread == null) {
+      return;
     }
+    try {
+      claimThread.join(CLAIM_JOIN_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void workerFreed() {
+    claimLoop.workerFreed();
   }
 
   private void tickHeartbeat() {
@@ -315,7 +280,7 @@ public final class BatonServer implements AutoCloseable {
 
   private void flushReports() {
     if (!frozen) {
-      running.values().forEach(RunningJob::flushReports);
+      workers.running().forEach(RunningJob::flushReports);
     }
   }
 
@@ -367,7 +332,7 @@ public final class BatonServer implements AutoCloseable {
       if (frozen || !config.serverId().equals(serverId)) {
         return;
       }
-      RunningJob job = running.get(jobId);
+      RunningJob job = workers.get(jobId);
       if (job != null && job.revoked()) {
         log.info("job {} on server {} lost its lease (revoked); cancelling it", jobId, serverId);
       }

@@ -53,7 +53,9 @@ final class Heartbeat {
     return registered;
   }
 
-  /** One beat; never throws. Synchronized: the shutdown path beats from another thread too. */
+  /**
+   * One beat; never throws. Synchronized: the first beat runs on the thread that starts the server.
+   */
   synchronized void beat() {
     long sent = System.nanoTime();
     List<Lease> leases = running.get().stream().map(RunningJob::lease).toList();

@@ -4,6 +4,7 @@ import dev.baton.job.JobId;
 import dev.baton.state.JobState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -91,6 +92,26 @@ public interface JobStorage extends AutoCloseable {
    * @param worker the worker that ran the job, for the history; may be null
    */
   boolean finish(Lease lease, String worker, RunOutcome outcome);
+
+  /**
+   * Applies many completions, each exactly as {@link #finish} would: fenced individually (owner and
+   * fencing token), with the same permit releases, uniqueness releases, continuations and expiry. A
+   * refused lease changes nothing for its own job and does not affect the others. Each element is
+   * atomic; the whole batch need not be, so a crash may leave some applied and some not (each can
+   * be retried: a retried, already applied completion is refused, as by {@code finish}).
+   *
+   * <p>The default loops over {@link #finish}; storages may apply the batch in one round trip. The
+   * server calls this when its workers finish faster than one round trip per job.
+   *
+   * @return for each completion, in order, what {@code finish} would have returned
+   */
+  default List<Boolean> finishAll(List<Completion> completions) {
+    List<Boolean> applied = new ArrayList<>(completions.size());
+    for (Completion c : completions) {
+      applied.add(finish(c.lease(), c.worker(), c.outcome()));
+    }
+    return applied;
+  }
 
   /**
    * Records progress (0..100, or null to leave it) and appends log lines, only under a valid lease

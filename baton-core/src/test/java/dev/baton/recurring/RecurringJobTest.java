@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.baton.client.JobSpecFactory;
 import dev.baton.concurrency.Permit;
 import dev.baton.concurrency.Uniqueness;
@@ -59,9 +60,28 @@ class RecurringJobTest {
   @Test
   void definitionSurvivesAJsonRoundTrip() {
     RecurringJob job = define("nightly", OverlapPolicy.QUEUE);
-    RecurringJob read = RecurringJob.fromJson(json, job.toJson(json));
+    RecurringJob read = RecurringJob.fromJson(job.toJson());
     assertThat(read).isEqualTo(job);
     assertThat(read.schedule().zone()).isEqualTo(ZoneId.of("Europe/Paris"));
+  }
+
+  @Test
+  void definitionsAreStoredTheSameWhateverTheApplicationsJsonSettings() {
+    JsonCodec snakeCase =
+        new JsonCodec(
+            JsonCodec.defaultMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+    JobSpec spec =
+        new JobSpecFactory(snakeCase)
+            .build(JobId.newId(), REPORT, new Report("daily", 7), JobOptions.NONE, null, null);
+    RecurringJob job = RecurringJob.of("r", "* * * * *", RecurringOptions.DEFAULTS, spec);
+    assertThat(job.toJson()).contains("\"argsJson\"").contains("\"maxAttempts\"");
+    assertThat(RecurringJob.fromJson(job.toJson())).isEqualTo(job);
+    assertThat(
+            snakeCase
+                .tree(job.occurrence(Instant.EPOCH, snakeCase).spec().metaJson())
+                .has("recurring"))
+        .isTrue();
   }
 
   @Test

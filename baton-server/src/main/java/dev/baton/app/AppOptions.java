@@ -37,7 +37,8 @@ public record AppOptions(
   }
 
   public static final Path DEFAULT_DATA_DIR = Path.of("baton-data");
-  public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+  public static final String DEFAULT_JDBC_URL =
+      "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
   public static final String USAGE =

@@ -19,6 +19,7 @@ public final class BatonApp implements AutoCloseable {
   private final BatonClient client;
   private final DemoJobs.Enqueued demo;
   private final PrintStream out;
+  private boolean closed;
 
   private BatonApp(
       JobStorage storage,
@@ -34,15 +35,13 @@ public final class BatonApp implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
-    if (code != 0) {
-      System.exit(code);
-    }
+    // Exit explicitly: storage drivers may leave non-daemon threads behind.
+    System.exit(run(args, System.out, System.err));
   }
 
   /**
-   * Parses {@code args} and runs the app until the JVM shuts down. Returns at once with 0 after
-   * {@code --help}, 2 after a bad option, 1 if the server cannot start.
+   * Parses {@code args} and runs the app until it is stopped. Returns 0 after {@code --help} or a
+   * graceful stop, 2 after a bad option, 1 if the server cannot start.
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
     AppOptions options;
@@ -58,6 +57,17 @@ public final class BatonApp implements AutoCloseable {
       out.print(AppOptions.USAGE);
       return 0;
     }
+    // Installed before starting: a Ctrl-C during start-up is handled once the server runs.
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    boolean signals =
+        StopSignals.install(
+            () -> {
+              if (stopRequested.getCount() == 0) {
+                out.println("Stopping at once.");
+                Runtime.getRuntime().halt(130);
+              }
+              stopRequested.countDown();
+            });
     BatonApp app;
     try {
       app = start(options, out);
@@ -68,19 +78,29 @@ public final class BatonApp implements AutoCloseable {
       err.println("error: the server could not start: " + e);
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  out.println("Shutting down gracefully (running jobs are cancelled)...");
-                  app.close();
-                  stopped.countDown();
-                },
-                "baton-shutdown"));
-    out.println("Running. Press Ctrl-C to stop.");
-    awaitUninterruptibly(stopped);
+    runUntilStopped(app, out, stopRequested, signals);
     return 0;
+  }
+
+  /**
+   * Waits for Ctrl-C (SIGINT) or SIGTERM, then shuts down gracefully while the JVM is still fully
+   * alive. Handling the signals ourselves matters: in a shutdown hook, the storage's own hooks (H2
+   * closes its database on exit) would race the graceful shutdown. A second Ctrl-C stops at once.
+   * Where signals cannot be handled, a shutdown hook does the same, as well as it can.
+   */
+  private static void runUntilStopped(
+      BatonApp app, PrintStream out, CountDownLatch stopRequested, boolean signals) {
+    Thread hook = new Thread(app::close, "baton-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("Running. Press Ctrl-C to stop" + (signals ? " (twice to stop at once)." : "."));
+    awaitUninterruptibly(stopRequested);
+    out.println("Shutting down gracefully (running jobs are cancelled)...");
+    app.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook closes (idempotently) too
+    }
   }
 
   /** Opens the storage and starts the server (and the demo), printing a banner to {@code out}. */
@@ -94,9 +114,8 @@ public final class BatonApp implements AutoCloseable {
       BatonServer.Builder builder =
           BatonServer.builder(storage).config(config.build()).plugin(new RecurringPlugin());
       DemoJobs jobs = new DemoJobs(out);
-      if (options.demo()) {
-        jobs.register(builder);
-      }
+      // Registered even with --demo=false: demo jobs a persistent storage still holds finish.
+      jobs.register(builder);
       BatonServer server = builder.build();
       out.println("Baton server");
       out.println("  storage:   " + StorageFactory.describe(options));
@@ -110,7 +129,12 @@ public final class BatonApp implements AutoCloseable {
       out.println("  demo jobs: " + (options.demo() ? DemoJobs.summary() : "off (--demo=false)"));
       server.start();
       BatonClient client = BatonClient.create(storage);
-      DemoJobs.Enqueued demo = options.demo() ? jobs.enqueue(client) : null;
+      DemoJobs.Enqueued demo = null;
+      if (options.demo()) {
+        demo = jobs.enqueue(client);
+      } else if (client.recurring().remove(DemoJobs.RECURRING_ID)) {
+        out.println("  removed the demo recurring job '" + DemoJobs.RECURRING_ID + "'");
+      }
       return new BatonApp(storage, server, client, demo, out);
     } catch (RuntimeException e) {
       storage.close();
@@ -131,9 +155,13 @@ public final class BatonApp implements AutoCloseable {
     return demo;
   }
 
-  /** Graceful shutdown of the server, then the storage. */
+  /** Graceful shutdown of the server, then the storage. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     server.close();
     storage.close();
     out.println("Stopped.");

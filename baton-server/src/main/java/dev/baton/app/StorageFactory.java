@@ -2,14 +2,16 @@ package dev.baton.app;
 
 import dev.baton.app.AppOptions.StorageKind;
 import dev.baton.storage.JobStorage;
+import dev.baton.storage.jdbc.JdbcStorage;
 import dev.baton.storage.memory.InMemoryStorage;
+import dev.baton.storage.redis.RedisStorage;
 
 /**
  * Opens the storage the command line asks for. The one place that knows every storage module, so
  * adding one is a line here.
  */
 final class StorageFactory {
-  /** The storage used without {@code --storage}: the H2 file storage in ./baton-data. */
+  /** The storage used without {@code --storage}: H2 files in ./baton-data, survives restarts. */
   static final StorageKind DEFAULT_STORAGE = StorageKind.H2;
 
   private StorageFactory() {}
@@ -17,10 +19,9 @@ final class StorageFactory {
   static JobStorage open(AppOptions options) {
     return switch (options.storage()) {
       case MEMORY -> new InMemoryStorage();
-      case H2 -> dev.baton.storage.jdbc.JdbcStorage.h2File(options.dataDir()).build();
-      case POSTGRES -> dev.baton.storage.jdbc.JdbcStorage.postgres(options.jdbcUrl()).build();
-      // TODO(redis): Redis storage at options.redisUrl().
-      case REDIS -> throw notYet(options.storage(), "baton-redis");
+      case H2 -> JdbcStorage.h2File(options.dataDir()).build();
+      case POSTGRES -> JdbcStorage.postgres(options.jdbcUrl()).build();
+      case REDIS -> RedisStorage.builder().uri(options.redisUrl()).build();
     };
   }
 
@@ -29,17 +30,14 @@ final class StorageFactory {
     return switch (options.storage()) {
       case MEMORY -> "in-memory (jobs are lost when the process ends)";
       case H2 -> "H2 file database in " + options.dataDir().toAbsolutePath();
-      case POSTGRES -> "PostgreSQL at " + options.jdbcUrl();
-      case REDIS -> "Redis at " + options.redisUrl();
+      case POSTGRES -> "PostgreSQL at " + withoutSecrets(options.jdbcUrl());
+      case REDIS -> "Redis at " + withoutSecrets(options.redisUrl());
     };
   }
 
-  private static IllegalArgumentException notYet(StorageKind kind, String module) {
-    return new IllegalArgumentException(
-        "--storage="
-            + kind.name().toLowerCase(java.util.Locale.ROOT)
-            + " is not available in this build yet ("
-            + module
-            + " has no storage); use --storage=memory");
+  /** The URL without its query (JDBC parameters) and user info (Redis passwords). */
+  private static String withoutSecrets(String url) {
+    String noQuery = url.replaceFirst("\\?.*$", "");
+    return noQuery.replaceFirst("//[^/@]*@", "//");
   }
 }

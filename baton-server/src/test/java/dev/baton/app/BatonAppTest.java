@@ -11,11 +11,13 @@ import dev.baton.state.JobState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The app in-process on the memory storage: the demo jobs really run. */
 class BatonAppTest {
@@ -84,5 +86,24 @@ class BatonAppTest {
       assertThat(app.server().isRunning()).isTrue();
     }
     assertThat(printed()).contains("demo jobs: off");
+  }
+
+  @Test
+  void h2FilesKeepJobsAndDefinitionsAcrossRestarts(@TempDir Path dir) {
+    String[] h2 = {"--storage=h2", "--data-dir=" + dir, "--server-id=h2-test"};
+    JobId hello;
+    try (BatonApp app = BatonApp.start(AppOptions.parse(h2), out)) {
+      hello = app.demo().hello();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> state(app.client(), hello) == JobState.SUCCEEDED);
+    }
+    String[] again = {"--storage=h2", "--data-dir=" + dir, "--demo=false"};
+    try (BatonApp app = BatonApp.start(AppOptions.parse(again), out)) {
+      assertThat(state(app.client(), hello)).isEqualTo(JobState.SUCCEEDED);
+      assertThat(app.client().recurring().list()).as("demo recurring job removed").isEmpty();
+    }
+    assertThat(printed()).contains("removed the demo recurring job");
+    assertThat(printed()).contains("storage:   H2 file database in " + dir.toAbsolutePath());
   }
 }

@@ -225,6 +225,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerFilters extends dev.baton.tck.server.FiltersSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested

@@ -91,11 +91,9 @@ final class ConcurrencyKeys {
     return woken;
   }
 
-  /** Every parked job, key by key, in line order. */
-  List<JobId> allWaiters() {
-    List<JobId> out = new ArrayList<>();
-    lines.values().forEach(l -> out.addAll(l.waiters));
-    return out;
+  /** Forgets keys nobody holds or waits for and whose rate windows have emptied. */
+  void dropIdle(Instant now) {
+    lines.values().removeIf(line -> line.isIdle(now));
   }
 
   List<JobId> holders(Permit p) {
@@ -111,12 +109,12 @@ final class ConcurrencyKeys {
 
   /** Who keeps {@code p} busy, for reasons: "job X", or the rate limit itself. */
   String blocker(Permit p) {
-    KeyLine line = existing(p);
-    JobId first = line == null ? null : line.firstInTheWay();
-    if (p.isRate() || first == null) {
+    if (p.isRate()) {
       return "rate limit " + p.key() + " (" + p.limit() + " per " + p.window() + ")";
     }
-    return "job " + first;
+    KeyLine line = existing(p);
+    JobId first = line == null ? null : line.firstInTheWay();
+    return first == null ? "nobody" : "job " + first;
   }
 
   List<KeyStatus> statuses(Instant now) {

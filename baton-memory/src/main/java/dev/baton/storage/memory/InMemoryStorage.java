@@ -49,6 +49,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   private final Outbox outbox = new Outbox();
   private final JobTable table = new JobTable(outbox);
   private final Transitions moves = new Transitions(table, outbox);
+  private final Admission admission = new Admission(table, moves);
   private final Servers servers = new Servers();
   private final NamedLocks locks = new NamedLocks();
   private final Map<String, RecurringRecord> recurring = new TreeMap<>();
@@ -108,7 +109,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
 
   @Override
   public List<LeasedJob> claim(String serverId, List<String> queues, int max) {
-    return locked(() -> moves.claim(serverId, queues, max, now()));
+    return locked(() -> admission.claim(serverId, queues, max, now()));
   }
 
   @Override
@@ -175,7 +176,12 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
 
   @Override
   public int promoteDue(int max) {
-    return locked(() -> moves.promoteDue(max, now()));
+    return locked(
+        () -> {
+          Instant now = now();
+          int moved = moves.promoteScheduled(max, now);
+          return moved + admission.promoteBlocked(max - moved, now);
+        });
   }
 
   @Override

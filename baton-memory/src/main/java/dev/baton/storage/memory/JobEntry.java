@@ -9,6 +9,7 @@ import dev.baton.storage.BlockInfo;
 import dev.baton.storage.JobRecord;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.LogLine;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,12 @@ final class JobEntry {
       logs = new ArrayList<>(lines.size());
     }
     logs.addAll(lines);
+  }
+
+  /** When a BLOCKED job stops waiting under its wait policy, or null if it waits forever. */
+  Instant waitDeadline() {
+    Duration maxWait = spec.concurrency().waitPolicy().maxWait();
+    return blockedSince == null || maxWait == null ? null : blockedSince.plus(maxWait);
   }
 
   void clearBlock() {

@@ -32,6 +32,10 @@ final class JobTable {
   private final Map<String, TreeMap<Long, JobId>> queues = new HashMap<>();
   final TreeSet<Due> scheduled = new TreeSet<>();
   final TreeSet<Due> expiring = new TreeSet<>();
+
+  /** BLOCKED jobs with a max wait, by the time they give up. */
+  final TreeSet<Due> waitDeadlines = new TreeSet<>();
+
   private final Map<String, Set<JobId>> leases = new HashMap<>();
   private final Outbox outbox;
   private long seq;
@@ -75,7 +79,13 @@ final class JobTable {
             job.owner = null;
           }
         }
-        case BLOCKED -> job.clearBlock();
+        case BLOCKED -> {
+          Instant deadline = job.waitDeadline();
+          if (deadline != null) {
+            waitDeadlines.remove(new Due(deadline, job.seq, job.id()));
+          }
+          job.clearBlock();
+        }
         default -> {}
       }
     }
@@ -94,6 +104,15 @@ final class JobTable {
       case PROCESSING ->
           leases.computeIfAbsent(job.owner, k -> new LinkedHashSet<>()).add(job.id());
       default -> {}
+    }
+  }
+
+  /** Parks {@code job} (already BLOCKED) behind {@code busy}, with its give-up time if any. */
+  void park(JobEntry job, Permit busy, Instant now) {
+    keys.park(job, busy, now);
+    Instant deadline = job.waitDeadline();
+    if (deadline != null) {
+      waitDeadlines.add(new Due(deadline, job.seq, job.id()));
     }
   }
 

@@ -1,15 +1,12 @@
 package dev.baton.storage.memory;
 
-import dev.baton.concurrency.Permit;
 import dev.baton.concurrency.ReleasePolicy;
-import dev.baton.concurrency.WaitPolicy;
 import dev.baton.job.JobId;
 import dev.baton.state.ExceptionInfo;
 import dev.baton.state.JobState;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.Lease;
-import dev.baton.storage.LeasedJob;
 import dev.baton.storage.LogLine;
 import dev.baton.storage.NewJob;
 import dev.baton.storage.RunOutcome;
@@ -20,10 +17,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The job transitions of the SPI, each run whole under the storage lock. Side effects that must be
@@ -173,7 +168,7 @@ final class Transitions {
    * Moves a job to SUCCEEDED, FAILED or DELETED with everything that goes with it: permits and
    * unique key released, continuations decided, expiry set when {@code retention} is given.
    */
-  private void toFinal(
+  void toFinal(
       JobEntry job,
       JobState to,
       Instant now,
@@ -197,7 +192,7 @@ final class Transitions {
   // ------------------------------------------------------------------ permits
 
   /** Leaves every waiter line; gives permits back if {@code permitsToo}; wakes who is next. */
-  private void releasePermits(JobEntry job, boolean permitsToo, Instant now) {
+  void releasePermits(JobEntry job, boolean permitsToo, Instant now) {
     if (job.spec.concurrency().isEmpty()) {
       return;
     }
@@ -206,7 +201,7 @@ final class Transitions {
     }
   }
 
-  private void wake(JobId id, Instant now, String reason) {
+  void wake(JobId id, Instant now, String reason) {
     JobEntry next = table.get(id);
     if (next != null && next.state == JobState.BLOCKED) {
       table.move(next, JobState.ENQUEUED, now, null, null, reason, null);
@@ -254,77 +249,6 @@ final class Transitions {
   }
 
   // ------------------------------------------------------------------ the server's side
-
-  List<LeasedJob> claim(String serverId, List<String> queues, int max, Instant now) {
-    List<LeasedJob> out = new ArrayList<>();
-    for (String name : queues) {
-      TreeMap<Long, JobId> queue = table.queueIfPresent(name);
-      Long cursor = null;
-      while (queue != null && out.size() < max) {
-        Entry<Long, JobId> next = cursor == null ? queue.firstEntry() : queue.higherEntry(cursor);
-        if (next == null) {
-          break;
-        }
-        cursor = next.getKey();
-        JobEntry job = table.get(next.getValue());
-        Permit busy = table.keys.firstBusy(job, now);
-        if (busy == null) {
-          out.add(lease(job, serverId, now));
-        } else {
-          block(job, busy, now);
-        }
-      }
-    }
-    return out;
-  }
-
-  private LeasedJob lease(JobEntry job, String serverId, Instant now) {
-    table.keys.take(job, now);
-    job.token++;
-    job.owner = serverId;
-    job.blockedClaims = 0;
-    job.progress = 0;
-    table.move(job, JobState.PROCESSING, now, serverId, null, "leased to " + serverId, null);
-    table.uniques.releaseAtStart(job.spec.unique(), job.id());
-    return new LeasedJob(
-        new Lease(job.id(), serverId, job.token), job.spec, job.attempt, job.createdAt);
-  }
-
-  private void block(JobEntry job, Permit busy, Instant now) {
-    String what = describe(busy) + ", held by " + table.keys.blocker(busy);
-    releasePermits(job, false, now); // a reservation elsewhere must not idle while it waits
-    WaitPolicy policy = job.spec.concurrency().waitPolicy();
-    if (policy.mode() == WaitPolicy.Mode.WAIT) {
-      table.move(job, JobState.BLOCKED, now, null, null, "waiting for " + what, null);
-      table.keys.park(job, busy, now);
-      return;
-    }
-    job.blockedClaims++;
-    String by = "blocked by " + table.keys.blocker(busy);
-    if (job.blockedClaims >= policy.maxAttempts()) {
-      toFinal(
-          job,
-          JobState.DELETED,
-          now,
-          null,
-          null,
-          by + ", all attempts exhausted",
-          null,
-          POLICY_RETENTION);
-    } else {
-      job.runAt = now.plus(policy.retryDelay());
-      String reason =
-          by + ", rescheduled (" + job.blockedClaims + " of " + policy.maxAttempts() + " attempts)";
-      table.move(job, JobState.SCHEDULED, now, null, null, reason, null);
-    }
-  }
-
-  static String describe(Permit p) {
-    return switch (p.kind()) {
-      case SEMAPHORE -> (p.limit() == 1 ? "mutex " : "semaphore ") + p.key();
-      case RATE_FIXED, RATE_SLIDING -> "rate limit " + p.key();
-    };
-  }
 
   JobEntry leased(Lease lease) {
     JobEntry job = table.get(lease.jobId());
@@ -386,7 +310,8 @@ final class Transitions {
 
   // ------------------------------------------------------------------ time-driven moves
 
-  int promoteDue(int max, Instant now) {
+  /** SCHEDULED jobs whose time has come to the tail of their queues, at most {@code max}. */
+  int promoteScheduled(int max, Instant now) {
     int moved = 0;
     while (moved < max
         && !table.scheduled.isEmpty()
@@ -396,38 +321,7 @@ final class Transitions {
       table.move(job, JobState.ENQUEUED, now, null, null, "scheduled time reached", null);
       moved++;
     }
-    for (JobId id : table.keys.wakeRateWaiters(now, max - moved)) {
-      wake(id, now, "rate limit window has room");
-      moved++;
-    }
-    for (JobId id : table.keys.allWaiters()) {
-      if (moved >= max) {
-        break;
-      }
-      JobEntry job = table.get(id);
-      WaitPolicy policy = job.spec.concurrency().waitPolicy();
-      if (policy.maxWait() != null && !job.blockedSince.plus(policy.maxWait()).isAfter(now)) {
-        timeOut(job, policy, now);
-        moved++;
-      }
-    }
     return moved;
-  }
-
-  private void timeOut(JobEntry job, WaitPolicy policy, Instant now) {
-    Permit on = job.blockedOn;
-    String reason =
-        "waited longer than "
-            + policy.maxWait()
-            + " for "
-            + describe(on)
-            + ", held by "
-            + table.keys.blocker(on);
-    if (policy.onTimeout() == WaitPolicy.TimeoutAction.FAIL) {
-      toFinal(job, JobState.FAILED, now, null, null, reason, null, null);
-    } else {
-      toFinal(job, JobState.DELETED, now, null, null, reason, null, POLICY_RETENTION);
-    }
   }
 
   int purgeExpired(int max, Instant now) {

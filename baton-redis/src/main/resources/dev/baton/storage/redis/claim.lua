@@ -20,13 +20,13 @@ local function busy(j, p)
     if redis.call('ZSCORE', sh, j.id) then
       return false
     end
-    if redis.call('ZCARD', sh) >= p[3] then
-      return true, redis.call('ZRANGE', sh, 0, 0)[1]
+    if X.usedNow(p, j.id) >= p[3] then
+      return true, redis.call('ZRANGE', sh, 0, 0)[1] or redis.call('SRANDMEMBER', P .. 'sp:' .. key)
     end
   else
-    local used, w = rateUsed(p)
+    local used, w = X.rateUsed(p)
     wake = w
-    if used >= p[3] then
+    if used + X.pending(key, j.id) >= p[3] then
       return true, nil, wake
     end
   end
@@ -53,11 +53,11 @@ local function park(j, c, p, holder, wake)
       redis.call('HDEL', J(j.id), 'bn')
       history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
         .. ', all attempts exhausted')
-      finalized(j, nil)
+      X.finalized(j, nil)
     else
       redis.call('HSET', J(j.id), 'bn', n)
       setState(j, 'SCHEDULED')
-      schedule(j, NOW + c.rd * 1000)
+      X.schedule(j, NOW + c.rd * 1000)
       history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
         .. ', retry ' .. n .. ' of ' .. c.ma .. ' in ' .. c.rd .. ' ms')
     end
@@ -83,14 +83,14 @@ end
 
 local function lease(j)
   local tok = redis.call('HINCRBY', J(j.id), 'tok', 1)
-  redis.call('HSET', J(j.id), 'owner', server)
-  redis.call('HDEL', J(j.id), 'wk', 'runAt')
   redis.call('SADD', P .. 'sj:' .. server, j.id)
   if j.uh == 'UNTIL_START' then
     releaseUnique(j)
   end
-  setState(j, 'PROCESSING')
-  history(j.id, 'PROCESSING', server, nil, 'claimed')
+  if j.wk or j.runAt then
+    redis.call('HDEL', J(j.id), 'wk', 'runAt')
+  end
+  enter(j, 'PROCESSING', {'owner', server}, server, nil, 'claimed')
   local v = redis.call('HMGET', J(j.id), 'att', 'created', 'type', 'queue', 'args', 'meta', 'max',
     'parent', 'cond', 'conc', 'uk', 'uh', 'uttl')
   local row = {j.id, tok}
@@ -115,14 +115,20 @@ local function admit(j)
       local woken = j.wk
       park(j, c, p, holder, wake)
       redis.call('HDEL', J(j.id), 'wk')
-      if woken and woken ~= p[2] then
-        wakeIfFree(woken)
+      if woken then
+        X.unpend(woken, j.id)
+        if woken ~= p[2] then
+          X.wakeIfFree(woken)
+        end
       end
       return
     end
   end
+  if j.wk then
+    X.unpend(j.wk, j.id)
+  end
   for _, p in ipairs(c.p) do
-    takePermit(j.id, p)
+    X.takePermit(j.id, p)
   end
   lease(j)
 end
@@ -130,12 +136,12 @@ end
 for qi = 3, #ARGV do
   local q = Q(ARGV[qi])
   while #leased < max do
-    local ids = redis.call('ZRANGE', q, 0, max - #leased - 1)
-    if #ids == 0 then
+    local popped = redis.call('ZPOPMIN', q, max - #leased)
+    if #popped == 0 then
       break
     end
-    for _, id in ipairs(ids) do
-      redis.call('ZREM', q, id)
+    for i = 1, #popped, 2 do
+      local id = popped[i]
       local j = load(id)
       if j and j.state == 'ENQUEUED' then
         admit(j)

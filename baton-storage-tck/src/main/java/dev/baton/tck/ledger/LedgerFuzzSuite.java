@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LedgerFuzzSuite extends ConcurrencySuite {
   public static final String JOBS_PROPERTY = "baton.tck.fuzz.jobs";
-  public static final int DEFAULT_JOBS = 3_000;
+  public static final int DEFAULT_JOBS = 2_000;
 
   static final int MUTEX_KEYS = 8;
   static final int SEMAPHORE_KEYS = 4;
