@@ -38,6 +38,13 @@ final class RedisPreflight {
 
   private static String explain(String where, String msg) {
     String lower = msg.toLowerCase();
+    if (lower.contains("unknown redis command called from script")) {
+      return "Redis at "
+          + where
+          + " does not let scripts call TIME (renamed or disabled?); Baton reads the Redis clock"
+          + " inside every script for leases and schedules. Cause: "
+          + msg;
+    }
     if (lower.contains("unknown command") || lower.contains("noscript") || lower.contains("eval")) {
       return "Redis at "
           + where

@@ -240,7 +240,8 @@ final class RedisRows {
   }
 
   /** A job record from its hash, its log lines (JSON) and the block info a script computed. */
-  static JobRecord record(Map<String, String> h, List<?> logs, List<?> block, boolean full) {
+  static JobRecord record(
+      Map<String, String> h, List<?> logs, List<?> block, String history, boolean full) {
     JobState state = JobState.valueOf(h.get("state"));
     BlockInfo blocked = null;
     if (state == JobState.BLOCKED && block != null && block.size() >= 2 && h.get("bk") != null) {
@@ -269,7 +270,7 @@ final class RedisRows {
         instant(h.get("exp")),
         Integer.parseInt(h.getOrDefault("prog", "0")),
         blocked,
-        full ? history(h.get("h")) : List.of(),
+        full ? history(history) : List.of(),
         full ? logs(logs) : List.of());
   }
 
@@ -279,6 +280,9 @@ final class RedisRows {
       return out;
     }
     for (String line : lines.split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
       JsonNode e = tree(line);
       ExceptionInfo ex =
           e.has("et")

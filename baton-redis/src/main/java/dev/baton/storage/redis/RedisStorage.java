@@ -139,7 +139,11 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     }
     return Optional.of(
         RedisRows.record(
-            RedisRows.hash(out.get(0)), (List<?>) out.get(1), (List<?>) out.get(2), true));
+            RedisRows.hash(out.get(0)),
+            (List<?>) out.get(1),
+            (List<?>) out.get(2),
+            text(out.get(3)),
+            true));
   }
 
   @Override
@@ -431,7 +435,8 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     List<JobRecord> items = new ArrayList<>(out.size() - 1);
     for (int i = 1; i < out.size(); i++) {
       List<?> item = (List<?>) out.get(i);
-      items.add(RedisRows.record(RedisRows.hash(item.get(0)), null, (List<?>) item.get(1), false));
+      items.add(
+          RedisRows.record(RedisRows.hash(item.get(0)), null, (List<?>) item.get(1), null, false));
     }
     return new Page<>(items, (Long) out.get(0));
   }

@@ -20,13 +20,13 @@ local function busy(j, p)
     if redis.call('ZSCORE', sh, j.id) then
       return false
     end
-    if usedNow(p, j.id) >= p[3] then
+    if X.usedNow(p, j.id) >= p[3] then
       return true, redis.call('ZRANGE', sh, 0, 0)[1] or redis.call('SRANDMEMBER', P .. 'sp:' .. key)
     end
   else
-    local used, w = rateUsed(p)
+    local used, w = X.rateUsed(p)
     wake = w
-    if used + pending(key, j.id) >= p[3] then
+    if used + X.pending(key, j.id) >= p[3] then
       return true, nil, wake
     end
   end
@@ -53,11 +53,11 @@ local function park(j, c, p, holder, wake)
       redis.call('HDEL', J(j.id), 'bn')
       history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
         .. ', all attempts exhausted')
-      finalized(j, nil)
+      X.finalized(j, nil)
     else
       redis.call('HSET', J(j.id), 'bn', n)
       setState(j, 'SCHEDULED')
-      schedule(j, NOW + c.rd * 1000)
+      X.schedule(j, NOW + c.rd * 1000)
       history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
         .. ', retry ' .. n .. ' of ' .. c.ma .. ' in ' .. c.rd .. ' ms')
     end
@@ -116,19 +116,19 @@ local function admit(j)
       park(j, c, p, holder, wake)
       redis.call('HDEL', J(j.id), 'wk')
       if woken then
-        unpend(woken, j.id)
+        X.unpend(woken, j.id)
         if woken ~= p[2] then
-          wakeIfFree(woken)
+          X.wakeIfFree(woken)
         end
       end
       return
     end
   end
   if j.wk then
-    unpend(j.wk, j.id)
+    X.unpend(j.wk, j.id)
   end
   for _, p in ipairs(c.p) do
-    takePermit(j.id, p)
+    X.takePermit(j.id, p)
   end
   lease(j)
 end

@@ -4,10 +4,10 @@ if not j or j.state == 'DELETED' then
   return false
 end
 local from = j.state
-detach(j)
+X.detach(j)
 releaseUnique(j)
 setState(j, 'DELETED')
 history(j.id, 'DELETED', nil, nil, ARGV[2])
-finalized(j, tonumber(ARGV[3]))
+X.finalized(j, tonumber(ARGV[3]))
 publish()
 return from

@@ -7,13 +7,13 @@ for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
   local j = load(id)
   if j and j.state == 'PROCESSING' and j.owner == s then
     redis.call('HDEL', J(id), 'owner')
-    releasePermits(j, true)
+    X.releasePermits(j, true)
     setState(j, 'ENQUEUED')
     history(id, 'ENQUEUED', s, nil, ARGV[2])
     table.insert(jobs, j)
   end
 end
-toHeadAll(jobs)
+X.toHeadAll(jobs)
 for _, j in ipairs(jobs) do
   table.insert(out, j.id)
 end

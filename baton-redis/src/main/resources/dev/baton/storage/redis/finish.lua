@@ -10,37 +10,39 @@ local dur = tonumber(ARGV[7])
 redis.call('SREM', P .. 'sj:' .. server, j.id)
 if kind == 'S' then
   -- The hot path, in as few calls as possible: state, history, owner and expiry in one HSET.
-  releasePermits(j, false)
+  if j.conc then
+    X.releasePermits(j, false)
+  end
   enter(j, 'SUCCEEDED', {'owner', '', 'exp', ts(NOW + dur)}, server, worker, reason)
   redis.call('ZADD', EXP, NOW + dur, j.id)
   releaseUnique(j)
   if j.kids then
-    decideChildren(j.id, 'SUCCEEDED', dur)
+    X.decideChildren(j.id, 'SUCCEEDED', dur)
   end
   publish()
   return 1
 end
 redis.call('HDEL', J(j.id), 'owner')
 if kind == 'R' then
-  releasePermits(j, true)
+  X.releasePermits(j, true)
   redis.call('HSET', J(j.id), 'att', tonumber(j.att) + 1)
   setState(j, 'SCHEDULED')
-  schedule(j, NOW + dur)
+  X.schedule(j, NOW + dur)
   history(j.id, 'SCHEDULED', server, worker, reason, ARGV[8], ARGV[9], ARGV[10])
 elseif kind == 'F' then
-  releasePermits(j, false)
+  X.releasePermits(j, false)
   setState(j, 'FAILED')
   history(j.id, 'FAILED', server, worker, reason, ARGV[8], ARGV[9], ARGV[10])
-  finalized(j, nil)
+  X.finalized(j, nil)
 elseif kind == 'D' then
-  releasePermits(j, false)
+  X.releasePermits(j, false)
   setState(j, 'DELETED')
   history(j.id, 'DELETED', server, worker, reason, ARGV[8], ARGV[9], ARGV[10])
-  finalized(j, dur)
+  X.finalized(j, dur)
 else
-  releasePermits(j, true)
+  X.releasePermits(j, true)
   setState(j, 'ENQUEUED')
-  toHead(j)
+  X.toHead(j)
   history(j.id, 'ENQUEUED', server, worker, reason)
 end
 publish()

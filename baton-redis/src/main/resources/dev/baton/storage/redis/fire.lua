@@ -6,7 +6,7 @@ local v = redis.call('HMGET', k, 'next', 'paused')
 if not v[1] or v[2] == '1' or v[1] ~= ARGV[2] then
   return {0}
 end
-local out, err = createJobs(5, tonumber(ARGV[4]))
+local out, err = X.createJobs(5, tonumber(ARGV[4]))
 if not out then
   return redis.error_reply('BATON_BAD_INPUT ' .. err)
 end

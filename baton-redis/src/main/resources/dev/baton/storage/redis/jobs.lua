@@ -41,7 +41,7 @@ local out = {total}
 for _, id in ipairs(ids) do
   local h = redis.call('HGETALL', J(id))
   if #h > 0 then
-    table.insert(out, {h, blockInfo(load(id))})
+    table.insert(out, {h, X.blockInfo(load(id))})
   end
 end
 return out

@@ -10,7 +10,7 @@ for i = 1, #defs, 2 do
     holders = redis.call('ZRANGE', P .. 'sh:' .. key, 0, -1)
     used = #holders
   else
-    used = rateUsed(p)
+    used = X.rateUsed(p)
   end
   local waiters = redis.call('LRANGE', P .. 'sw:' .. key, 0, -1)
   if #holders > 0 or #waiters > 0 or used > 0 then

@@ -86,13 +86,10 @@ local function entry(state, server, worker, reason, et, em, es)
   return cjson.encode(e)
 end
 
+-- History lives in its own string (h:<id>), appended to without reading it, so the job hash
+-- stays small enough for Redis's compact encoding.
 local function history(id, state, server, worker, reason, et, em, es)
-  local line = entry(state, server, worker, reason, et, em, es)
-  local old = redis.call('HGET', J(id), 'h')
-  if old then
-    line = old .. '\n' .. line
-  end
-  redis.call('HSET', J(id), 'h', line)
+  redis.call('APPEND', P .. 'h:' .. id, entry(state, server, worker, reason, et, em, es) .. '\n')
 end
 
 local function setState(j, to)
@@ -111,12 +108,8 @@ local function enter(j, to, fields, server, worker, reason, et, em, es)
     redis.call('ZREM', ST(j.state), j.id)
   end
   redis.call('ZADD', ST(to), NOW, j.id)
-  local line = entry(to, server, worker, reason, et, em, es)
-  local old = redis.call('HGET', J(j.id), 'h')
-  if old then
-    line = old .. '\n' .. line
-  end
-  redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS, 'h', line, unpack(fields))
+  history(j.id, to, server, worker, reason, et, em, es)
+  redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS, unpack(fields))
   j.state = to
 end
 
@@ -129,386 +122,402 @@ local function toTail(j)
   pubQueues[j.queue] = true
 end
 
--- Back at its own place: ahead of every job enqueued after it.
-local function toPlace(j)
-  redis.call('ZADD', Q(j.queue), j.seq, j.id)
-  pubQueues[j.queue] = true
-end
-
--- At the head of the queue (release, rescue).
-local function toHead(j)
-  local score = tonumber(j.seq)
-  local first = redis.call('ZRANGE', Q(j.queue), 0, 0, 'WITHSCORES')
-  if first[2] and tonumber(first[2]) - 1 < score then
-    score = tonumber(first[2]) - 1
-  end
-  redis.call('ZADD', Q(j.queue), score, j.id)
-  pubQueues[j.queue] = true
-end
-
--- Several jobs at the head, keeping their own order among themselves (rescue, deregister).
-local function toHeadAll(list)
-  table.sort(list, function(a, b) return tonumber(a.seq) > tonumber(b.seq) end)
-  for _, j in ipairs(list) do
-    toHead(j)
-  end
-end
-
-local function schedule(j, at)
-  redis.call('ZADD', SCHED, at, j.id)
-  redis.call('HSET', J(j.id), 'runAt', ts(at))
-end
-
--- ---------------------------------------------------------------- concurrency keys
--- A permit is {kind, key, limit, windowMs}; kind S (semaphore), F (fixed rate), L (sliding rate).
-local function rateUsed(p)
-  local win = p[4] * 1000
-  if p[1] == 'F' then
-    local idx = math.floor(NOW / win)
-    local used = tonumber(redis.call('GET', P .. 'rf:' .. p[2] .. ':' .. ts(idx)) or '0')
-    return used, (idx + 1) * win
-  end
-  local z = P .. 'rs:' .. p[2]
-  local used = redis.call('ZCOUNT', z, '(' .. ts(NOW - win), '+inf')
-  local wake = NOW
-  if used > 0 then
-    local oldest = redis.call('ZRANGEBYSCORE', z, '(' .. ts(NOW - win), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
-    wake = tonumber(oldest[2]) + win
-  end
-  return used, wake
-end
-
--- Woken waiters not yet claimed: each has a permit of its key promised (set sp:<key>), so a
--- newcomer cannot take it first.
-local function pending(key, except)
-  local sp = P .. 'sp:' .. key
-  local n = redis.call('SCARD', sp)
-  if n > 0 and except and redis.call('SISMEMBER', sp, except) == 1 then
-    n = n - 1
-  end
-  return n
-end
-
-local function unpend(key, id)
-  redis.call('SREM', P .. 'sp:' .. key, id)
-end
-
--- Starts (rate) or holders (semaphore) now, counting promised permits.
-local function usedNow(p, except)
-  local used
-  if p[1] == 'S' then
-    used = redis.call('ZCARD', P .. 'sh:' .. p[2])
-  else
-    used = rateUsed(p)
-  end
-  return used + pending(p[2], except)
-end
-
-local function capacityFree(p)
-  return usedNow(p, nil) < p[3]
-end
-
-local function takePermit(id, p)
-  if p[1] == 'S' then
-    redis.call('ZADD', P .. 'sh:' .. p[2], 'NX', NOW, id)
-  elseif p[1] == 'F' then
-    local win = p[4] * 1000
-    local k = P .. 'rf:' .. p[2] .. ':' .. ts(math.floor(NOW / win))
-    redis.call('INCR', k)
-    redis.call('PEXPIRE', k, p[4] * 2 + 1000)
-  else
-    local k = P .. 'rs:' .. p[2]
-    redis.call('ZREMRANGEBYSCORE', k, '-inf', ts(NOW - p[4] * 1000))
-    redis.call('ZADD', k, NOW, id .. ':' .. NOWS)
-    redis.call('PEXPIRE', k, p[4] + 1000)
-  end
-end
-
--- A parked job becomes ENQUEUED at its own place, marked as woken by {@code key}: it may then take
--- that key's permit ahead of the line it just left.
-local function wakeJob(id, key, why)
-  local j = load(id)
-  if not j or j.state ~= 'BLOCKED' then
-    return false
-  end
-  redis.call('ZREM', DL, id)
-  redis.call('HDEL', J(id), 'bk', 'bsince', 'bwake')
-  redis.call('HSET', J(id), 'wk', key)
-  redis.call('SADD', P .. 'sp:' .. key, id)
-  setState(j, 'ENQUEUED')
-  toPlace(j)
-  history(id, 'ENQUEUED', nil, nil, why)
-  return true
-end
-
--- Wakes the first waiter of {@code key} if the key has room now. Returns whether it woke one.
-local function wakeIfFree(key)
-  local line = P .. 'sw:' .. key
-  while true do
-    local head = redis.call('LINDEX', line, 0)
-    if not head then
-      return false
-    end
-    local def = redis.call('HGET', CK, key)
-    if not def or not capacityFree(cjson.decode(def)) then
-      return false
-    end
-    redis.call('LPOP', line)
-    if wakeJob(head, key, 'permit ' .. key .. ' is free') then
-      return true
-    end
-  end
-end
-
--- Gives back the semaphore permits {@code j} holds; all of them, or (onFinalKept) only when its
--- release policy is ON_LEAVE_PROCESSING.
-local function releasePermits(j, leavingOnly)
-  local c = permits(j)
-  if not c then
-    return
-  end
-  if leavingOnly and c.rp == 'F' then
-    return
-  end
-  for _, p in ipairs(c.p) do
-    if p[1] == 'S' and redis.call('ZREM', P .. 'sh:' .. p[2], j.id) == 1 then
-      wakeIfFree(p[2])
-    end
-  end
-end
-
 local function releaseUnique(j)
   if j.uk and j.uh ~= 'TTL' and redis.call('GET', P .. 'uq:' .. j.uk) == j.id then
     redis.call('DEL', P .. 'uq:' .. j.uk)
   end
 end
 
--- Takes {@code j} out of wherever its current state keeps it (queue, schedule, waiter line, lease,
--- expiry), releasing everything it holds. Its state index entry is left to setState.
-local function detach(j)
-  local s = j.state
-  if s == 'ENQUEUED' then
-    redis.call('ZREM', Q(j.queue), j.id)
-  elseif s == 'SCHEDULED' then
-    redis.call('ZREM', SCHED, j.id)
-    redis.call('HDEL', J(j.id), 'runAt')
-  elseif s == 'BLOCKED' then
-    redis.call('LREM', P .. 'sw:' .. j.bk, 0, j.id)
-    redis.call('ZREM', DL, j.id)
-    redis.call('HDEL', J(j.id), 'bk', 'bsince', 'bwake')
-  elseif s == 'PROCESSING' then
-    if j.owner then
-      redis.call('SREM', P .. 'sj:' .. j.owner, j.id)
-      table.insert(pubRevoked, j.owner .. '\n' .. j.id)
+-- Rarely needed helpers are defined on first use: creating ~30 closures on every call would cost
+-- more than most operations themselves (the hot paths of claim and finish never need them).
+local X = {}
+local function defineRare()
+  -- Back at its own place: ahead of every job enqueued after it.
+  function X.toPlace(j)
+    redis.call('ZADD', Q(j.queue), j.seq, j.id)
+    pubQueues[j.queue] = true
+  end
+
+  -- At the head of the queue (release, rescue).
+  function X.toHead(j)
+    local score = tonumber(j.seq)
+    local first = redis.call('ZRANGE', Q(j.queue), 0, 0, 'WITHSCORES')
+    if first[2] and tonumber(first[2]) - 1 < score then
+      score = tonumber(first[2]) - 1
     end
-    redis.call('HDEL', J(j.id), 'owner')
-  elseif s == 'SUCCEEDED' or s == 'FAILED' or s == 'DELETED' then
-    redis.call('ZREM', EXP, j.id)
-    redis.call('HDEL', J(j.id), 'exp')
+    redis.call('ZADD', Q(j.queue), score, j.id)
+    pubQueues[j.queue] = true
   end
-  releasePermits(j, false)
-  if j.wk then
-    redis.call('HDEL', J(j.id), 'wk')
-    unpend(j.wk, j.id)
-    wakeIfFree(j.wk)
-    j.wk = nil
-  end
-  if s == 'BLOCKED' then
-    wakeIfFree(j.bk)
-  end
-end
 
-local function expire(j, retention)
-  if retention then
-    redis.call('ZADD', EXP, NOW + retention, j.id)
-    redis.call('HSET', J(j.id), 'exp', ts(NOW + retention))
+  -- Several jobs at the head, keeping their own order among themselves (rescue, deregister).
+  function X.toHeadAll(list)
+    table.sort(list, function(a, b) return tonumber(a.seq) > tonumber(b.seq) end)
+    for _, j in ipairs(list) do
+      X.toHead(j)
+    end
   end
-end
 
--- ---------------------------------------------------------------- continuations
-local function ready(j, why)
-  local runAt = j.runAt and tonumber(j.runAt)
-  if runAt and runAt > NOW then
-    setState(j, 'SCHEDULED')
-    schedule(j, runAt)
-    history(j.id, 'SCHEDULED', nil, nil, why)
-  else
-    redis.call('HDEL', J(j.id), 'runAt')
+  function X.schedule(j, at)
+    redis.call('ZADD', SCHED, at, j.id)
+    redis.call('HSET', J(j.id), 'runAt', ts(at))
+  end
+
+  -- ---------------------------------------------------------------- concurrency keys
+  -- A permit is {kind, key, limit, windowMs}; kind S (semaphore), F (fixed rate), L (sliding rate).
+  function X.rateUsed(p)
+    local win = p[4] * 1000
+    if p[1] == 'F' then
+      local idx = math.floor(NOW / win)
+      local used = tonumber(redis.call('GET', P .. 'rf:' .. p[2] .. ':' .. ts(idx)) or '0')
+      return used, (idx + 1) * win
+    end
+    local z = P .. 'rs:' .. p[2]
+    local used = redis.call('ZCOUNT', z, '(' .. ts(NOW - win), '+inf')
+    local wake = NOW
+    if used > 0 then
+      local oldest = redis.call('ZRANGEBYSCORE', z, '(' .. ts(NOW - win), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+      wake = tonumber(oldest[2]) + win
+    end
+    return used, wake
+  end
+
+  -- Woken waiters not yet claimed: each has a permit of its key promised (set sp:<key>), so a
+  -- newcomer cannot take it first.
+  function X.pending(key, except)
+    local sp = P .. 'sp:' .. key
+    local n = redis.call('SCARD', sp)
+    if n > 0 and except and redis.call('SISMEMBER', sp, except) == 1 then
+      n = n - 1
+    end
+    return n
+  end
+
+  function X.unpend(key, id)
+    redis.call('SREM', P .. 'sp:' .. key, id)
+  end
+
+  -- Starts (rate) or holders (semaphore) now, counting promised permits.
+  function X.usedNow(p, except)
+    local used
+    if p[1] == 'S' then
+      used = redis.call('ZCARD', P .. 'sh:' .. p[2])
+    else
+      used = X.rateUsed(p)
+    end
+    return used + X.pending(p[2], except)
+  end
+
+  function X.capacityFree(p)
+    return X.usedNow(p, nil) < p[3]
+  end
+
+  function X.takePermit(id, p)
+    if p[1] == 'S' then
+      redis.call('ZADD', P .. 'sh:' .. p[2], 'NX', NOW, id)
+    elseif p[1] == 'F' then
+      local win = p[4] * 1000
+      local k = P .. 'rf:' .. p[2] .. ':' .. ts(math.floor(NOW / win))
+      redis.call('INCR', k)
+      redis.call('PEXPIRE', k, p[4] * 2 + 1000)
+    else
+      local k = P .. 'rs:' .. p[2]
+      redis.call('ZREMRANGEBYSCORE', k, '-inf', ts(NOW - p[4] * 1000))
+      redis.call('ZADD', k, NOW, id .. ':' .. NOWS)
+      redis.call('PEXPIRE', k, p[4] + 1000)
+    end
+  end
+
+  -- A parked job becomes ENQUEUED at its own place, marked as woken by {@code key}: it may then take
+  -- that key's permit ahead of the line it just left.
+  function X.wakeJob(id, key, why)
+    local j = load(id)
+    if not j or j.state ~= 'BLOCKED' then
+      return false
+    end
+    redis.call('ZREM', DL, id)
+    redis.call('HDEL', J(id), 'bk', 'bsince', 'bwake')
+    redis.call('HSET', J(id), 'wk', key)
+    redis.call('SADD', P .. 'sp:' .. key, id)
     setState(j, 'ENQUEUED')
-    toTail(j)
-    history(j.id, 'ENQUEUED', nil, nil, why)
+    X.toPlace(j)
+    history(id, 'ENQUEUED', nil, nil, why)
+    return true
   end
-end
 
--- Decides the continuations of a job that just reached a final state. Deleting a continuation
--- decides its own continuations in turn (a work list, not recursion).
-local function decideChildren(parentId, parentState, retention)
-  local work = {{parentId, parentState}}
-  while #work > 0 do
-    local item = table.remove(work)
-    local pid, pstate = item[1], item[2]
-    local cset = P .. 'c:' .. pid
-    for _, cid in ipairs(redis.call('SMEMBERS', cset)) do
-      local c = load(cid)
-      if c and c.state == 'AWAITING' then
-        if pstate == 'SUCCEEDED' or c.cond == 'ON_ANY_FINAL' then
+  -- Wakes the first waiter of {@code key} if the key has room now. Returns whether it woke one.
+  function X.wakeIfFree(key)
+    local line = P .. 'sw:' .. key
+    while true do
+      local head = redis.call('LINDEX', line, 0)
+      if not head then
+        return false
+      end
+      local def = redis.call('HGET', CK, key)
+      if not def or not X.capacityFree(cjson.decode(def)) then
+        return false
+      end
+      redis.call('LPOP', line)
+      if X.wakeJob(head, key, 'permit ' .. key .. ' is free') then
+        return true
+      end
+    end
+  end
+
+  -- Gives back the semaphore permits {@code j} holds; all of them, or (onFinalKept) only when its
+  -- release policy is ON_LEAVE_PROCESSING.
+  function X.releasePermits(j, leavingOnly)
+    local c = permits(j)
+    if not c then
+      return
+    end
+    if leavingOnly and c.rp == 'F' then
+      return
+    end
+    for _, p in ipairs(c.p) do
+      if p[1] == 'S' and redis.call('ZREM', P .. 'sh:' .. p[2], j.id) == 1 then
+        X.wakeIfFree(p[2])
+      end
+    end
+  end
+
+
+  -- Takes {@code j} out of wherever its current state keeps it (queue, schedule, waiter line, lease,
+  -- expiry), releasing everything it holds. Its state index entry is left to setState.
+  function X.detach(j)
+    local s = j.state
+    if s == 'ENQUEUED' then
+      redis.call('ZREM', Q(j.queue), j.id)
+    elseif s == 'SCHEDULED' then
+      redis.call('ZREM', SCHED, j.id)
+      redis.call('HDEL', J(j.id), 'runAt')
+    elseif s == 'BLOCKED' then
+      redis.call('LREM', P .. 'sw:' .. j.bk, 0, j.id)
+      redis.call('ZREM', DL, j.id)
+      redis.call('HDEL', J(j.id), 'bk', 'bsince', 'bwake')
+    elseif s == 'PROCESSING' then
+      if j.owner then
+        redis.call('SREM', P .. 'sj:' .. j.owner, j.id)
+        table.insert(pubRevoked, j.owner .. '\n' .. j.id)
+      end
+      redis.call('HDEL', J(j.id), 'owner')
+    elseif s == 'SUCCEEDED' or s == 'FAILED' or s == 'DELETED' then
+      redis.call('ZREM', EXP, j.id)
+      redis.call('HDEL', J(j.id), 'exp')
+    end
+    X.releasePermits(j, false)
+    if j.wk then
+      redis.call('HDEL', J(j.id), 'wk')
+      X.unpend(j.wk, j.id)
+      X.wakeIfFree(j.wk)
+      j.wk = nil
+    end
+    if s == 'BLOCKED' then
+      X.wakeIfFree(j.bk)
+    end
+  end
+
+  function X.expire(j, retention)
+    if retention then
+      redis.call('ZADD', EXP, NOW + retention, j.id)
+      redis.call('HSET', J(j.id), 'exp', ts(NOW + retention))
+    end
+  end
+
+  -- ---------------------------------------------------------------- continuations
+  function X.ready(j, why)
+    local runAt = j.runAt and tonumber(j.runAt)
+    if runAt and runAt > NOW then
+      setState(j, 'SCHEDULED')
+      X.schedule(j, runAt)
+      history(j.id, 'SCHEDULED', nil, nil, why)
+    else
+      redis.call('HDEL', J(j.id), 'runAt')
+      setState(j, 'ENQUEUED')
+      toTail(j)
+      history(j.id, 'ENQUEUED', nil, nil, why)
+    end
+  end
+
+  -- Decides the continuations of a job that just reached a final state. Deleting a continuation
+  -- decides its own continuations in turn (a work list, not recursion).
+  function X.decideChildren(parentId, parentState, retention)
+    local work = {{parentId, parentState}}
+    while #work > 0 do
+      local item = table.remove(work)
+      local pid, pstate = item[1], item[2]
+      local cset = P .. 'c:' .. pid
+      for _, cid in ipairs(redis.call('SMEMBERS', cset)) do
+        local c = load(cid)
+        if c and c.state == 'AWAITING' then
+          if pstate == 'SUCCEEDED' or c.cond == 'ON_ANY_FINAL' then
+            redis.call('SREM', cset, cid)
+            X.ready(c, 'parent ' .. pid .. ' is ' .. pstate)
+          elseif pstate == 'DELETED' then
+            redis.call('SREM', cset, cid)
+            setState(c, 'DELETED')
+            releaseUnique(c)
+            X.expire(c, retention)
+            history(cid, 'DELETED', nil, nil, 'parent ' .. pid .. ' was deleted')
+            if c.kids then
+              table.insert(work, {cid, 'DELETED'})
+            end
+          end
+        elseif not c then
           redis.call('SREM', cset, cid)
-          ready(c, 'parent ' .. pid .. ' is ' .. pstate)
-        elseif pstate == 'DELETED' then
-          redis.call('SREM', cset, cid)
-          setState(c, 'DELETED')
-          releaseUnique(c)
-          expire(c, retention)
-          history(cid, 'DELETED', nil, nil, 'parent ' .. pid .. ' was deleted')
-          if c.kids then
-            table.insert(work, {cid, 'DELETED'})
+        end
+      end
+      if pstate ~= 'FAILED' then
+        redis.call('DEL', cset)
+      end
+    end
+  end
+
+  -- A job reached SUCCEEDED, FAILED or DELETED.
+  function X.finalized(j, retention)
+    releaseUnique(j)
+    X.expire(j, retention)
+    if j.kids then
+      X.decideChildren(j.id, j.state, retention)
+    end
+  end
+
+  -- ---------------------------------------------------------------- creation
+  -- Reads {@code count} jobs of 15 arguments each from ARGV, starting at {@code at}; returns the flat
+  -- results {id, created (1/0), state, ...}, or an error before writing anything.
+  local NEWJOB = 15
+  function X.createJobs(at, count)
+    local inBatch = {}
+    for i = 0, count - 1 do
+      local b = at + i * NEWJOB
+      local id, parent = ARGV[b], ARGV[b + 6]
+      if parent ~= '' and not inBatch[parent] and redis.call('EXISTS', J(parent)) == 0 then
+        return nil, 'unknown parent job ' .. parent .. ' of job ' .. id
+      end
+      inBatch[id] = true
+    end
+    local out = {}
+    local seenQueues = {}
+    for i = 0, count - 1 do
+      local b = at + i * NEWJOB
+      local id, queue, parent, cond = ARGV[b], ARGV[b + 2], ARGV[b + 6], ARGV[b + 7]
+      local uk, uh, uttl, runAt, delay = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11], ARGV[b + 12], ARGV[b + 13]
+      local existing = redis.call('HGET', J(id), 'state')
+      local holder = nil
+      if not existing and uk ~= '' then
+        holder = redis.call('GET', P .. 'uq:' .. uk)
+        if holder then
+          existing = redis.call('HGET', J(holder), 'state')
+          if not existing then
+            holder = nil
           end
         end
-      elseif not c then
-        redis.call('SREM', cset, cid)
+      end
+      if existing then
+        table.insert(out, holder or id)
+        table.insert(out, 0)
+        table.insert(out, existing)
+      else
+        local due = nil
+        if runAt ~= '' then
+          due = tonumber(runAt)
+        elseif delay ~= '' then
+          due = NOW + tonumber(delay)
+        end
+        local reason = ARGV[b + 14]
+        local target = 'READY'
+        if parent ~= '' then
+          local ps = redis.call('HGET', J(parent), 'state')
+          if ps == 'SUCCEEDED' or ((ps == 'FAILED' or ps == 'DELETED') and cond == 'ON_ANY_FINAL') then
+            target = 'READY'
+          elseif ps == 'DELETED' then
+            target = 'DELETED'
+            reason = reason .. ' (parent ' .. parent .. ' was deleted)'
+          else
+            target = 'AWAITING'
+          end
+        end
+        if target == 'READY' then
+          target = (due and due > NOW) and 'SCHEDULED' or 'ENQUEUED'
+        end
+        -- One HSET with everything, so a plain enqueue costs a handful of calls.
+        local f = {'id', id, 'type', ARGV[b + 1], 'queue', queue, 'args', ARGV[b + 3],
+          'meta', ARGV[b + 4], 'max', ARGV[b + 5], 'att', 1, 'tok', 0, 'created', NOWS, 'prog', 0,
+          'state', target, 'stateAt', NOWS}
+        redis.call('SET', P .. 'h:' .. id, entry(target, nil, nil, reason) .. '\n')
+        local function add(k, v)
+          f[#f + 1] = k
+          f[#f + 1] = v
+        end
+        if parent ~= '' then
+          add('parent', parent)
+          add('cond', cond)
+        end
+        if ARGV[b + 8] ~= '' then
+          add('conc', ARGV[b + 8])
+        end
+        if uk ~= '' then
+          add('uk', uk)
+          add('uh', uh)
+          if uttl ~= '' then
+            add('uttl', uttl)
+          end
+        end
+        if due then
+          add('runAt', ts(due))
+        end
+        if target == 'ENQUEUED' then
+          local seq = redis.call('INCR', P .. 'seq')
+          add('seq', seq)
+          redis.call('ZADD', Q(queue), seq, id)
+          pubQueues[queue] = true
+        elseif target == 'SCHEDULED' then
+          redis.call('ZADD', SCHED, due, id)
+        elseif target == 'AWAITING' then
+          redis.call('SADD', P .. 'c:' .. parent, id)
+          redis.call('HSET', J(parent), 'kids', 1)
+        end
+        redis.call('HSET', J(id), unpack(f))
+        redis.call('ZADD', ST(target), NOW, id)
+        if not seenQueues[queue] then
+          seenQueues[queue] = true
+          redis.call('SADD', P .. 'queues', queue)
+        end
+        if uk ~= '' and target ~= 'DELETED' then
+          if uttl ~= '' then
+            redis.call('SET', P .. 'uq:' .. uk, id, 'PX', math.max(1, math.floor(tonumber(uttl) / 1000)))
+          else
+            redis.call('SET', P .. 'uq:' .. uk, id)
+          end
+        end
+        local j = {state = target}
+        table.insert(out, id)
+        table.insert(out, 1)
+        table.insert(out, j.state)
       end
     end
-    if pstate ~= 'FAILED' then
-      redis.call('DEL', cset)
-    end
+    return out
   end
-end
 
--- A job reached SUCCEEDED, FAILED or DELETED.
-local function finalized(j, retention)
-  releaseUnique(j)
-  expire(j, retention)
-  if j.kids then
-    decideChildren(j.id, j.state, retention)
+  -- ---------------------------------------------------------------- reading
+  function X.blockInfo(j)
+    if j.state ~= 'BLOCKED' or not j.bk then
+      return {}
+    end
+    local def = redis.call('HGET', CK, j.bk)
+    local pos = redis.call('LPOS', P .. 'sw:' .. j.bk, j.id)
+    local out = {def or '', pos and (pos + 1) or 0}
+    for _, h in ipairs(redis.call('ZRANGE', P .. 'sh:' .. j.bk, 0, -1)) do
+      table.insert(out, h)
+    end
+    return out
   end
 end
-
--- ---------------------------------------------------------------- creation
--- Reads {@code count} jobs of 15 arguments each from ARGV, starting at {@code at}; returns the flat
--- results {id, created (1/0), state, ...}, or an error before writing anything.
-local NEWJOB = 15
-local function createJobs(at, count)
-  local inBatch = {}
-  for i = 0, count - 1 do
-    local b = at + i * NEWJOB
-    local id, parent = ARGV[b], ARGV[b + 6]
-    if parent ~= '' and not inBatch[parent] and redis.call('EXISTS', J(parent)) == 0 then
-      return nil, 'unknown parent job ' .. parent .. ' of job ' .. id
-    end
-    inBatch[id] = true
+setmetatable(X, {__index = function(t, name)
+  setmetatable(t, nil)
+  defineRare()
+  local f = rawget(t, name)
+  if not f then
+    error('lib.lua has no helper ' .. name)
   end
-  local out = {}
-  local seenQueues = {}
-  for i = 0, count - 1 do
-    local b = at + i * NEWJOB
-    local id, queue, parent, cond = ARGV[b], ARGV[b + 2], ARGV[b + 6], ARGV[b + 7]
-    local uk, uh, uttl, runAt, delay = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11], ARGV[b + 12], ARGV[b + 13]
-    local existing = redis.call('HGET', J(id), 'state')
-    local holder = nil
-    if not existing and uk ~= '' then
-      holder = redis.call('GET', P .. 'uq:' .. uk)
-      if holder then
-        existing = redis.call('HGET', J(holder), 'state')
-        if not existing then
-          holder = nil
-        end
-      end
-    end
-    if existing then
-      table.insert(out, holder or id)
-      table.insert(out, 0)
-      table.insert(out, existing)
-    else
-      local due = nil
-      if runAt ~= '' then
-        due = tonumber(runAt)
-      elseif delay ~= '' then
-        due = NOW + tonumber(delay)
-      end
-      local reason = ARGV[b + 14]
-      local target = 'READY'
-      if parent ~= '' then
-        local ps = redis.call('HGET', J(parent), 'state')
-        if ps == 'SUCCEEDED' or ((ps == 'FAILED' or ps == 'DELETED') and cond == 'ON_ANY_FINAL') then
-          target = 'READY'
-        elseif ps == 'DELETED' then
-          target = 'DELETED'
-          reason = reason .. ' (parent ' .. parent .. ' was deleted)'
-        else
-          target = 'AWAITING'
-        end
-      end
-      if target == 'READY' then
-        target = (due and due > NOW) and 'SCHEDULED' or 'ENQUEUED'
-      end
-      -- One HSET with everything, so a plain enqueue costs a handful of calls.
-      local f = {'id', id, 'type', ARGV[b + 1], 'queue', queue, 'args', ARGV[b + 3],
-        'meta', ARGV[b + 4], 'max', ARGV[b + 5], 'att', 1, 'tok', 0, 'created', NOWS, 'prog', 0,
-        'state', target, 'stateAt', NOWS, 'h', entry(target, nil, nil, reason)}
-      local function add(k, v)
-        f[#f + 1] = k
-        f[#f + 1] = v
-      end
-      if parent ~= '' then
-        add('parent', parent)
-        add('cond', cond)
-      end
-      if ARGV[b + 8] ~= '' then
-        add('conc', ARGV[b + 8])
-      end
-      if uk ~= '' then
-        add('uk', uk)
-        add('uh', uh)
-        if uttl ~= '' then
-          add('uttl', uttl)
-        end
-      end
-      if due then
-        add('runAt', ts(due))
-      end
-      if target == 'ENQUEUED' then
-        local seq = redis.call('INCR', P .. 'seq')
-        add('seq', seq)
-        redis.call('ZADD', Q(queue), seq, id)
-        pubQueues[queue] = true
-      elseif target == 'SCHEDULED' then
-        redis.call('ZADD', SCHED, due, id)
-      elseif target == 'AWAITING' then
-        redis.call('SADD', P .. 'c:' .. parent, id)
-        redis.call('HSET', J(parent), 'kids', 1)
-      end
-      redis.call('HSET', J(id), unpack(f))
-      redis.call('ZADD', ST(target), NOW, id)
-      if not seenQueues[queue] then
-        seenQueues[queue] = true
-        redis.call('SADD', P .. 'queues', queue)
-      end
-      if uk ~= '' and target ~= 'DELETED' then
-        if uttl ~= '' then
-          redis.call('SET', P .. 'uq:' .. uk, id, 'PX', math.max(1, math.floor(tonumber(uttl) / 1000)))
-        else
-          redis.call('SET', P .. 'uq:' .. uk, id)
-        end
-      end
-      local j = {state = target}
-      table.insert(out, id)
-      table.insert(out, 1)
-      table.insert(out, j.state)
-    end
-  end
-  return out
-end
-
--- ---------------------------------------------------------------- reading
-local function blockInfo(j)
-  if j.state ~= 'BLOCKED' or not j.bk then
-    return {}
-  end
-  local def = redis.call('HGET', CK, j.bk)
-  local pos = redis.call('LPOS', P .. 'sw:' .. j.bk, j.id)
-  local out = {def or '', pos and (pos + 1) or 0}
-  for _, h in ipairs(redis.call('ZRANGE', P .. 'sh:' .. j.bk, 0, -1)) do
-    table.insert(out, h)
-  end
-  return out
-end
+  return f
+end})

@@ -18,15 +18,15 @@ if moved < max then
     local def = redis.call('HGET', CK, key)
     if def then
       local p = cjson.decode(def)
-      local room = p[3] - usedNow(p, nil)
-      while moved < max and room > 0 and wakeIfFree(key) do
+      local room = p[3] - X.usedNow(p, nil)
+      while moved < max and room > 0 and X.wakeIfFree(key) do
         moved = moved + 1
         room = room - 1
       end
     end
     if def and redis.call('LLEN', P .. 'sw:' .. key) > 0 then
       local p = cjson.decode(def)
-      local used, wake = rateUsed(p)
+      local used, wake = X.rateUsed(p)
       if used < p[3] then
         wake = NOW + 1000
       end
@@ -43,11 +43,11 @@ if moved < max then
     if j and j.state == 'BLOCKED' then
       local c = permits(j)
       local key = j.bk
-      detach(j)
+      X.detach(j)
       local to = (c.to == 'D') and 'DELETED' or 'FAILED'
       setState(j, to)
       history(id, to, nil, nil, 'waited longer than ' .. c.mw .. ' ms for ' .. key)
-      finalized(j, nil)
+      X.finalized(j, nil)
       moved = moved + 1
     end
   end

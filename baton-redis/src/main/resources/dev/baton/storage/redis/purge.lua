@@ -6,7 +6,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', EXP, '-inf', NOWS, 'LIMIT', 0, t
   if state then
     redis.call('ZREM', ST(state), id)
   end
-  redis.call('DEL', J(id), P .. 'l:' .. id, P .. 'c:' .. id)
+  redis.call('DEL', J(id), P .. 'h:' .. id, P .. 'l:' .. id, P .. 'c:' .. id)
   redis.call('ZREM', EXP, id)
   n = n + 1
 end

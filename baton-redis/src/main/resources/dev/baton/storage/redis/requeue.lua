@@ -4,7 +4,7 @@ if not j or j.state == 'ENQUEUED' then
   return false
 end
 local from = j.state
-detach(j)
+X.detach(j)
 redis.call('HDEL', J(j.id), 'runAt', 'bn')
 redis.call('HSET', J(j.id), 'att', 1)
 if j.uk and j.uh ~= 'TTL' and not redis.call('GET', P .. 'uq:' .. j.uk) then

@@ -13,13 +13,13 @@ for i = 1, #dead, 2 do
     if j and j.state == 'PROCESSING' and j.owner == s then
       redis.call('HDEL', J(id), 'owner')
       table.insert(pubRevoked, s .. '\n' .. id)
-      releasePermits(j, false)
+      X.releasePermits(j, false)
       setState(j, 'ENQUEUED')
       history(id, 'ENQUEUED', rescuer, nil, 'rescued: server ' .. s .. ' stopped heartbeating')
       table.insert(jobs, j)
     end
   end
-  toHeadAll(jobs)
+  X.toHeadAll(jobs)
   for _, j in ipairs(jobs) do
     table.insert(moved, j.id)
   end

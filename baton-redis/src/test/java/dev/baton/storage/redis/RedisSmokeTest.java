@@ -66,4 +66,18 @@ class RedisSmokeTest {
     assertThat(storage.tryLock("l", "me", Duration.ofSeconds(5))).isPresent();
     assertThat(storage.locks()).hasSize(1);
   }
+
+  @Test
+  void scriptsAreSentAgainAfterRedisLostThem() {
+    storage.now();
+    io.lettuce.core.RedisClient client =
+        io.lettuce.core.RedisClient.create(RedisConformanceTest.URI);
+    try (var conn = client.connect()) {
+      conn.sync().scriptFlush();
+    } finally {
+      client.shutdown();
+    }
+    assertThat(storage.now()).isNotNull();
+    assertThat(storage.countByState()).isNotNull();
+  }
 }

@@ -73,4 +73,21 @@ class RedisStartupCheckTest {
       redis.stop();
     }
   }
+
+  @Test
+  void noTimeInScripts() throws Exception {
+    assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
+    RedisServerProcess redis =
+        new RedisServerProcess(
+            7114, Path.of("target", "redis-notime"), List.of("--rename-command", "TIME", ""));
+    redis.stop();
+    redis.start();
+    try {
+      assertThatThrownBy(() -> RedisStorage.builder().uri("redis://127.0.0.1:7114").build())
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("does not let scripts call TIME");
+    } finally {
+      redis.stop();
+    }
+  }
 }

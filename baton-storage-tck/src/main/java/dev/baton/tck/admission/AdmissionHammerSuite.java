@@ -37,6 +37,9 @@ public abstract class AdmissionHammerSuite extends SpiSuite {
   private static final int THREADS = 8;
   private static final int KEYS = 4;
 
+  /** Generous: a stall (a waiter nobody wakes) shows up as a count of jobs left BLOCKED. */
+  private static final Duration TIME_LIMIT = Duration.ofSeconds(90);
+
   private final Map<JobId, String> runningJobs = new ConcurrentHashMap<>();
   private final Map<String, JobId> keyHolders = new ConcurrentHashMap<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -46,18 +49,21 @@ public abstract class AdmissionHammerSuite extends SpiSuite {
   void noDoubleLeaseNoDoubleHolderNoneLost() throws Exception {
     List<JobId> all = createJobs();
     AtomicInteger done = new AtomicInteger();
+    long deadline = System.nanoTime() + TIME_LIMIT.toNanos();
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<?>> workers = new ArrayList<>();
     try {
       for (int t = 0; t < THREADS; t++) {
-        JobStorage client = fixture().newStorage();
+        JobStorage client = client(t);
         String server = "tck-hammer-" + t;
         workers.add(
             pool.submit(
                 () -> {
                   start.await();
-                  while (done.get() < JOBS && violations.isEmpty()) {
+                  while (done.get() < JOBS
+                      && violations.isEmpty()
+                      && System.nanoTime() < deadline) {
                     List<LeasedJob> leased = client.claim(server, List.of(QUEUE), 4);
                     if (leased.isEmpty()) {
                       Thread.sleep(1);
@@ -75,14 +81,23 @@ public abstract class AdmissionHammerSuite extends SpiSuite {
       }
       start.countDown();
       for (Future<?> f : workers) {
-        f.get(60, TimeUnit.SECONDS);
+        f.get(TIME_LIMIT.toSeconds() + 30, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
     }
     assertThat(violations).isEmpty();
+    assertThat(done.get())
+        .as("jobs finished within %s; jobs by state now: %s", TIME_LIMIT, counts())
+        .isEqualTo(JOBS);
     assertThat(succeeded).containsExactlyInAnyOrderElementsOf(all);
     assertThat(monitor().countByState().get(JobState.SUCCEEDED)).isEqualTo(JOBS);
+  }
+
+  private String counts() {
+    return storage() instanceof dev.baton.storage.JobMonitor m
+        ? m.countByState().toString()
+        : "(no monitor)";
   }
 
   private List<JobId> createJobs() {

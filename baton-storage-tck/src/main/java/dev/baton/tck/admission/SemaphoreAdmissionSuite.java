@@ -239,6 +239,21 @@ public abstract class SemaphoreAdmissionSuite extends SpiSuite {
   }
 
   @Test
+  void onFinalPermitOfAJobWaitingForItsRetryIsFreedWhenItIsDeleted() {
+    TestJob job = ON_K.releasePolicy(ReleasePolicy.ON_FINAL);
+    JobId holder = create(job.another());
+    storage()
+        .finish(claimOne(holder), WORKER, new RunOutcome.Retry(Duration.ofHours(1), null, "later"));
+    JobId waiter = create(job.another());
+    assertThat(claimAll()).isEmpty();
+
+    storage().delete(holder, "give up", RETENTION);
+
+    assertThat(state(waiter)).isEqualTo(JobState.ENQUEUED);
+    assertThat(ids(claimAll())).containsExactly(waiter);
+  }
+
+  @Test
   void monitorShowsHoldersUsageAndWaitersInOrder() {
     List<JobId> ids = create(ON_K.another(), ON_K.another(), ON_K.another());
     claimAll();

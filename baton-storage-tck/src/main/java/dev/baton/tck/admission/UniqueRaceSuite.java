@@ -27,7 +27,7 @@ public abstract class UniqueRaceSuite extends SpiSuite {
     List<Future<CreateResult>> futures = new ArrayList<>();
     try {
       for (int i = 0; i < CALLERS; i++) {
-        JobStorage client = fixture().newStorage();
+        JobStorage client = client(i);
         TestJob job = jobOfCaller.apply(i);
         futures.add(
             pool.submit(

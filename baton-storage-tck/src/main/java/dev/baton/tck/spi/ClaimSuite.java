@@ -127,7 +127,7 @@ public abstract class ClaimSuite extends SpiSuite {
       List<Future<?>> runs = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         String server = "tck-claimer-" + t;
-        var client = fixture().newStorage();
+        var client = client(t);
         runs.add(
             pool.submit(
                 () -> {

@@ -91,7 +91,7 @@ public abstract class LocksSuite extends SpiSuite {
     List<Future<Optional<LockLease>>> results = new ArrayList<>();
     try {
       for (int i = 0; i < threads; i++) {
-        JobStorage client = fixture().newStorage();
+        JobStorage client = client(i);
         assertThat(client).isInstanceOf(LockStorage.class);
         String owner = "owner-" + i;
         results.add(

@@ -104,7 +104,7 @@ public abstract class RecurringSuite extends SpiSuite {
     List<Future<Optional<List<CreateResult>>>> results = new ArrayList<>();
     try {
       for (int i = 0; i < threads; i++) {
-        JobStorage client = fixture().newStorage();
+        JobStorage client = client(i);
         TestJob job = TestJob.job();
         results.add(
             pool.submit(

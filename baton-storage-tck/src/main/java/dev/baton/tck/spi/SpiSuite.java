@@ -41,7 +41,13 @@ public abstract class SpiSuite extends TckSuite {
   /** Slack for comparing a storage's timestamps with ones read before and after a call. */
   protected static final Duration SLACK = Duration.ofSeconds(1);
 
+  /** At most this many clients per test, so networked storages do not run out of connections. */
+  protected static final int MAX_CLIENTS = 4;
+
+  private static final String PROBE_QUEUE = "tck-probe";
+
   private final List<JobStorage.Subscription> subscriptions = new ArrayList<>();
+  private final List<JobStorage> clients = new ArrayList<>();
 
   @AfterEach
   final void closeSubscriptions() {
@@ -122,11 +128,36 @@ public abstract class SpiSuite extends TckSuite {
         .heartbeat(new ServerBeat(serverId, "tck-host", List.of(QUEUE), 4, List.of(running)));
   }
 
-  /** Subscribes a recording listener, unsubscribed after the test. */
+  /**
+   * Subscribes a recording listener, unsubscribed after the test. Push channels may open
+   * asynchronously (LISTEN, SUBSCRIBE), and delivery is best effort, so this first creates probe
+   * jobs in a queue of its own until one is heard, then deletes them and forgets what was heard.
+   */
   protected RecordingListener listen() {
     RecordingListener listener = new RecordingListener();
     subscriptions.add(storage().subscribe(listener));
+    List<JobId> probes = new ArrayList<>();
+    eventually()
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              probes.add(create(TestJob.job().queue(PROBE_QUEUE)));
+              return listener.heardJobsAvailable(PROBE_QUEUE);
+            });
+    probes.forEach(id -> storage().delete(id, "listener probe", Duration.ofMillis(1)));
+    listener.clear();
     return listener;
+  }
+
+  /**
+   * The client for caller {@code i} of a concurrent test: up to {@link #MAX_CLIENTS} separate
+   * clients (separate processes, for a networked storage), shared round robin.
+   */
+  protected JobStorage client(int i) {
+    while (clients.size() <= i % MAX_CLIENTS) {
+      clients.add(fixture().newStorage());
+    }
+    return clients.get(i % MAX_CLIENTS);
   }
 
   /** The storage's monitor; the test is skipped if it has none. */
