@@ -48,7 +48,7 @@ public final class BatonServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatonServer.class);
   private static final long CLAIM_JOIN_MILLIS = 5_000;
   private static final long COMMIT_FLUSH_MILLIS = 5_000;
-  private static final int MAX_COMMITTERS = 2;
+  private static final int MAX_COMMITTERS = 4;
 
   private final JobStorage storage;
   private final BatonServerConfig config;
@@ -293,7 +293,7 @@ public final class BatonServer implements AutoCloseable {
   }
 
   /**
-   * Threads writing outcomes: two once there are 8 workers, so one batch can form while another is
+   * Threads writing outcomes: one per four workers, at most four, so batches form while others are
    * written, and a storage whose {@code finishAll} loops over {@code finish} is not held to one job
    * at a time.
    */
