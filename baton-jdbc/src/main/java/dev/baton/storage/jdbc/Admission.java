@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * The admission check of one claim round. The permit rows of every key the candidates name are
  * locked first, in key order (so two claimers, or a claimer and a finisher, cannot deadlock); then
  * each candidate, in queue order, takes all its permits or none. A job that is already a holder (a
- * retry under {@code ON_FINAL}) keeps its permit. A woken waiter keeps its place in line: it is
- * admitted ahead of the waiters behind it.
+ * retry under {@code ON_FINAL}) keeps its permit. A woken waiter keeps its place in line (its
+ * blocked_key and blocked_seq stay while it is ENQUEUED): it is admitted ahead of the waiters
+ * behind it, and no newcomer barges past it.
  */
 final class Admission {
   private static final String ENSURE_KEY =
@@ -29,7 +30,8 @@ final class Admission {
   private static final String FIRST_WAITERS =
       """
       SELECT blocked_key, MIN(blocked_seq) FROM baton_jobs
-      WHERE state = 'BLOCKED' AND blocked_key = ANY(?) GROUP BY blocked_key
+      WHERE state IN ('BLOCKED', 'ENQUEUED') AND blocked_key = ANY(?) AND NOT (id = ANY(?))
+      GROUP BY blocked_key
       """;
   private static final String STARTS =
       "SELECT started_at FROM baton_rate_starts WHERE permit_key = ? AND started_at > ? ORDER BY started_at";
@@ -37,7 +39,6 @@ final class Admission {
       "INSERT INTO baton_permit_holders (permit_key, job_id, acquired_at) VALUES (?, ?, ?)";
   private static final String TAKE_START =
       "INSERT INTO baton_rate_starts (permit_key, job_id, started_at, expire_at) VALUES (?, ?, ?, ?)";
-  private static final String NEXT_LINE_SEQ = "SELECT nextval('baton_line_seq')";
   private static final String PARK =
       """
       UPDATE baton_jobs SET state = 'BLOCKED', state_at = ?, blocked_key = ?, blocked_seq = ?,
@@ -52,15 +53,31 @@ final class Admission {
       WHERE id = ?
       """;
 
+  private static final String TRY_LOCK_PERMITS =
+      """
+      SELECT permit_key FROM baton_permits WHERE permit_key = ANY(?) ORDER BY permit_key
+      FOR UPDATE SKIP LOCKED
+      """;
+
   private final Tx tx;
   private final List<JobRow> candidates;
+  private final java.util.Set<String> locked;
+  private final java.util.Set<String> unavailable = new java.util.HashSet<>();
   private final Map<String, List<JobId>> holders = new HashMap<>();
-  private final Map<String, Long> firstWaiter = new HashMap<>();
+
+  /** Per key, the line as far as this round needs it: the first other waiter and our candidates. */
+  private final Map<String, java.util.TreeSet<Long>> line = new HashMap<>();
+
   private final Map<String, List<Instant>> starts = new HashMap<>();
 
-  Admission(Tx tx, List<JobRow> candidates) {
+  /**
+   * @param locked the permit rows this transaction locked in earlier rounds of the same claim;
+   *     updated with the ones this round locks
+   */
+  Admission(Tx tx, List<JobRow> candidates, java.util.Set<String> locked) {
     this.tx = tx;
     this.candidates = candidates;
+    this.locked = locked;
   }
 
   List<JobRow> admit() throws SQLException {
@@ -74,6 +91,9 @@ final class Admission {
     load(keys);
     List<JobRow> admitted = new ArrayList<>();
     for (JobRow row : candidates) {
+      if (row.concurrency().permits().stream().anyMatch(p -> unavailable.contains(p.key()))) {
+        continue; // its permit rows are busy in another transaction: left for the next claim
+      }
       Permit busy = firstBusy(row);
       if (busy == null) {
         take(row);
@@ -100,7 +120,7 @@ final class Admission {
       ps.executeBatch();
     }
     List<String> sorted = new ArrayList<>(keys.keySet());
-    Moves.lockPermits(tx, sorted);
+    lock(sorted);
     try (PreparedStatement ps = tx.prepare(HOLDERS)) {
       ps.setArray(1, tx.strings(sorted));
       try (ResultSet rs = ps.executeQuery()) {
@@ -113,10 +133,16 @@ final class Admission {
     }
     try (PreparedStatement ps = tx.prepare(FIRST_WAITERS)) {
       ps.setArray(1, tx.strings(sorted));
+      ps.setArray(2, tx.uuids(candidates.stream().map(r -> r.id().value()).toList()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          firstWaiter.put(rs.getString(1), rs.getLong(2));
+          lineOf(rs.getString(1)).add(rs.getLong(2));
         }
+      }
+    }
+    for (JobRow row : candidates) {
+      if (row.blockedKey() != null && row.blockedSeq() != null) {
+        lineOf(row.blockedKey()).add(row.blockedSeq());
       }
     }
     for (Permit p : keys.values()) {
@@ -133,6 +159,34 @@ final class Admission {
         starts.put(p.key(), list);
       }
     }
+  }
+
+  /**
+   * The first round of a claim waits for its permit rows, locked in key order. A later round may
+   * not wait (it would lock out of order, and two claims could deadlock): it takes what is free
+   * now.
+   */
+  private void lock(List<String> sorted) throws SQLException {
+    if (locked.isEmpty()) {
+      Moves.lockPermits(tx, sorted);
+      locked.addAll(sorted);
+      return;
+    }
+    List<String> wanted = sorted.stream().filter(k -> !locked.contains(k)).toList();
+    if (wanted.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> got = new java.util.HashSet<>();
+    try (PreparedStatement ps = tx.prepare(TRY_LOCK_PERMITS)) {
+      ps.setArray(1, tx.strings(wanted));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          got.add(rs.getString(1));
+        }
+      }
+    }
+    locked.addAll(got);
+    wanted.stream().filter(k -> !got.contains(k)).forEach(unavailable::add);
   }
 
   /**
@@ -167,15 +221,33 @@ final class Admission {
     return null;
   }
 
+  private java.util.TreeSet<Long> lineOf(String key) {
+    return line.computeIfAbsent(key, k -> new java.util.TreeSet<>());
+  }
+
+  /**
+   * A job's place in a key's line is its queue position (enqueue order), kept while it waits and
+   * after it is woken; a job not yet in the line would enter it at its queue position.
+   */
+  private static long placeIn(JobRow row, String key) {
+    return key.equals(row.blockedKey()) && row.blockedSeq() != null
+        ? row.blockedSeq()
+        : row.queuePos();
+  }
+
   private boolean waiterAhead(JobRow row, String key) {
-    Long first = firstWaiter.get(key);
-    if (first == null) {
-      return false;
+    java.util.TreeSet<Long> waiting = line.get(key);
+    return waiting != null && !waiting.isEmpty() && waiting.first() < placeIn(row, key);
+  }
+
+  private void leaveLine(JobRow row) {
+    if (row.blockedKey() != null && row.blockedSeq() != null) {
+      lineOf(row.blockedKey()).remove(row.blockedSeq());
     }
-    return !(key.equals(row.blockedKey()) && row.blockedSeq() != null && row.blockedSeq() < first);
   }
 
   private void take(JobRow row) throws SQLException {
+    leaveLine(row);
     Instant now = tx.now();
     for (Permit p : row.concurrency().permits()) {
       if (p.isRate()) {
@@ -211,6 +283,7 @@ final class Admission {
     Instant wake = p.isRate() ? wakeAt(p) : null;
     String why = ClaimOp.describe(p, heldBy, used(p), wake);
     WaitPolicy policy = row.concurrency().waitPolicy();
+    leaveLine(row);
     if (policy.mode() == WaitPolicy.Mode.RESCHEDULE) {
       int tries = row.blockedTries() + 1;
       String holder = heldBy.isEmpty() ? p.key() : "job " + heldBy.get(0);
@@ -241,8 +314,7 @@ final class Admission {
       }
       return;
     }
-    boolean sameLine = p.key().equals(row.blockedKey()) && row.blockedSeq() != null;
-    long seq = sameLine ? row.blockedSeq() : nextLineSeq();
+    long seq = placeIn(row, p.key());
     Instant since = row.blockedSince() != null ? row.blockedSince() : now;
     Instant deadline =
         policy.maxWait() == null
@@ -250,14 +322,6 @@ final class Admission {
             : row.blockedDeadline() != null ? row.blockedDeadline() : since.plus(policy.maxWait());
     tx.update(PARK, now, p.key(), seq, since, deadline, wake, row.id());
     tx.history(row.id(), JobState.BLOCKED, null, null, "waiting for " + why);
-    firstWaiter.merge(p.key(), seq, Math::min);
-  }
-
-  private long nextLineSeq() throws SQLException {
-    try (PreparedStatement ps = tx.prepare(NEXT_LINE_SEQ);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    lineOf(p.key()).add(seq);
   }
 }

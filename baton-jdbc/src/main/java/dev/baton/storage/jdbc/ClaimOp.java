@@ -26,7 +26,7 @@ final class ClaimOp {
       "SELECT "
           + JobRow.COLUMNS
           + """
-           FROM baton_jobs WHERE state = 'ENQUEUED' AND queue = ?
+           FROM baton_jobs WHERE state = 'ENQUEUED' AND queue = ? AND queue_pos > ?
           ORDER BY queue_pos LIMIT ? FOR UPDATE SKIP LOCKED
           """;
   // H2 locks every row a FOR UPDATE query reads before it applies LIMIT: it would lock the whole
@@ -60,14 +60,19 @@ final class ClaimOp {
   static List<LeasedJob> claim(Tx tx, String serverId, List<String> queues, int max)
       throws SQLException {
     List<LeasedJob> leased = new ArrayList<>();
+    java.util.Set<String> lockedPermits = new java.util.HashSet<>();
     for (String queue : queues) {
+      // Each round reads past the previous one: a candidate left alone (its permit rows were busy)
+      // stays locked by this transaction, and SKIP LOCKED does not skip one's own locks.
+      long after = Long.MIN_VALUE;
       while (leased.size() < max) {
         int want = max - leased.size();
-        List<JobRow> candidates = candidates(tx, queue, want);
+        List<JobRow> candidates = candidates(tx, queue, after, want);
         if (candidates.isEmpty()) {
           break;
         }
-        List<JobRow> admitted = new Admission(tx, candidates).admit();
+        after = candidates.get(candidates.size() - 1).queuePos();
+        List<JobRow> admitted = new Admission(tx, candidates, lockedPermits).admit();
         lease(tx, serverId, admitted, leased);
         if (candidates.size() < want) {
           break;
@@ -77,14 +82,16 @@ final class ClaimOp {
     return leased;
   }
 
-  private static List<JobRow> candidates(Tx tx, String queue, int limit) throws SQLException {
+  private static List<JobRow> candidates(Tx tx, String queue, long after, int limit)
+      throws SQLException {
     if (tx.dialect == Dialect.H2) {
-      return peekAndLock(tx, queue, limit);
+      return peekAndLock(tx, queue, after, limit);
     }
     List<JobRow> rows = new ArrayList<>();
     try (PreparedStatement ps = tx.prepare(CANDIDATES)) {
       ps.setString(1, queue);
-      ps.setInt(2, limit);
+      ps.setLong(2, after);
+      ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.add(JobRow.read(rs));
@@ -94,9 +101,9 @@ final class ClaimOp {
     return rows;
   }
 
-  private static List<JobRow> peekAndLock(Tx tx, String queue, int limit) throws SQLException {
+  private static List<JobRow> peekAndLock(Tx tx, String queue, long after, int limit)
+      throws SQLException {
     List<JobRow> rows = new ArrayList<>();
-    long after = Long.MIN_VALUE;
     int page = Math.max(16, limit * 2);
     while (rows.size() < limit) {
       List<UUID> ids = new ArrayList<>();

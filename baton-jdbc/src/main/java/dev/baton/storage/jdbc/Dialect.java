@@ -11,9 +11,10 @@ enum Dialect {
 
   /**
    * SQLSTATEs after which the whole transaction is simply run again: serialization failure,
-   * deadlock, lock timeout (H2 reports lock timeouts as HYT00, PostgreSQL as 55P03).
+   * deadlock, lock timeout (H2 reports lock timeouts as HYT00, PostgreSQL as 55P03), and a unique
+   * violation: two transactions inserted the same key at once, and the rerun sees the winner.
    */
-  private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "55P03", "HYT00");
+  private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "55P03", "HYT00", "23505");
 
   final String resourceDir;
   final String uuidArrayType;

@@ -56,11 +56,13 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
 
   private final Database db;
   private final HikariDataSource pool;
+  private final FinishBatcher finisher;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   JdbcStorage(Database db, HikariDataSource pool, String description) {
     this.db = db;
     this.pool = pool;
+    this.finisher = new FinishBatcher(db);
     log.info("Baton {} ready (schema version {})", description, SchemaMigrator.LATEST);
   }
 
@@ -186,7 +188,7 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
 
   @Override
   public boolean finish(Lease lease, String worker, RunOutcome outcome) {
-    return db.tx("finish", tx -> JobOps.finish(tx, lease, worker, outcome));
+    return finisher.finish(lease, worker, outcome);
   }
 
   @Override
@@ -290,6 +292,7 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      finisher.close();
       db.notifications.close();
       pool.close();
     }

@@ -130,7 +130,7 @@ public final class JdbcStorageBuilder {
     HikariConfig config = new HikariConfig();
     config.setPoolName("baton-" + dialect.resourceDir);
     config.setMaximumPoolSize(poolSize);
-    config.setMinimumIdle(Math.min(2, poolSize));
+    config.setMinimumIdle(1);
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(connectionTimeout.toMillis());
     if (normalizedSchema != null) {

@@ -194,7 +194,15 @@ final class JobOps {
   }
 
   static boolean finish(Tx tx, Lease lease, String worker, RunOutcome outcome) throws SQLException {
-    JobRow row = Moves.lock(tx, lease.jobId());
+    return finishLocked(tx, Moves.lock(tx, lease.jobId()), lease, worker, outcome);
+  }
+
+  /**
+   * {@code finish} on a row this transaction has locked. The row's own update is deferred to the
+   * end of the transaction, so that a group of finishes writes all its rows in one batch.
+   */
+  static boolean finishLocked(Tx tx, JobRow row, Lease lease, String worker, RunOutcome outcome)
+      throws SQLException {
     if (!holds(row, lease)) {
       return false;
     }
@@ -216,7 +224,7 @@ final class JobOps {
       error = r.error();
     }
     // Released keeps its queue position: ahead of everything enqueued after it.
-    tx.update(LEAVE, target.name(), now, runAt, expireAt, attempt, row.id());
+    tx.defer(LEAVE, target.name(), now, runAt, expireAt, attempt, row.id());
     tx.history(row.id(), target, lease.serverId(), worker, outcome.reason(), error);
     Moves.releasePermits(tx, row, target, false, row.id());
     if (target.isFinal()) {

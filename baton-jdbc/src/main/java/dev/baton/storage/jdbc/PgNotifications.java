@@ -36,7 +36,9 @@ final class PgNotifications extends Notifications {
   private final String schemaTag;
   private final AtomicBoolean started = new AtomicBoolean();
   private volatile boolean closed;
-  private volatile Connection listening;
+  private volatile Connection connection;
+  private final java.util.concurrent.CountDownLatch listening =
+      new java.util.concurrent.CountDownLatch(1);
   private Thread thread;
 
   PgNotifications(ConnectionSource source, String schemaTag) {
@@ -71,12 +73,21 @@ final class PgNotifications extends Notifications {
     // Delivered through LISTEN, to this process as to every other.
   }
 
+  /**
+   * Starts listening, and waits (up to 5 s) until LISTEN is in place, so that whatever the
+   * subscriber does next is heard.
+   */
   @Override
   void start() {
     if (started.compareAndSet(false, true)) {
       thread = new Thread(this::loop, "baton-pg-listen");
       thread.setDaemon(true);
       thread.start();
+    }
+    try {
+      listening.await(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -85,12 +96,13 @@ final class PgNotifications extends Notifications {
     boolean wasDown = false;
     while (!closed) {
       try (Connection c = source.open()) {
-        listening = c;
+        connection = c;
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + JOBS_CHANNEL);
           s.execute("LISTEN " + REVOKED_CHANNEL);
         }
+        listening.countDown();
         if (wasDown) {
           log.info("LISTEN connection restored");
           wasDown = false;
@@ -118,7 +130,7 @@ final class PgNotifications extends Notifications {
         sleep(backoff);
         backoff = Math.min(5_000, backoff * 2);
       } finally {
-        listening = null;
+        connection = null;
       }
     }
   }
@@ -146,7 +158,7 @@ final class PgNotifications extends Notifications {
   @Override
   public void close() {
     closed = true;
-    Connection c = listening;
+    Connection c = connection;
     if (c != null) {
       try {
         c.close();

@@ -56,31 +56,32 @@ final class ServerOps {
     }
     List<JobId> revoked = new ArrayList<>();
     if (!beat.running().isEmpty()) {
-      Map<JobId, Lease> byJob = new HashMap<>();
-      beat.running().forEach(l -> byJob.put(l.jobId(), l));
-      List<UUID> ids = beat.running().stream().map(l -> l.jobId().value()).toList();
-      List<JobId> seen = new ArrayList<>();
+      record Held(String state, String owner, long token) {}
+      Map<JobId, Held> rows = new HashMap<>();
+      List<UUID> ids = beat.running().stream().map(l -> l.jobId().value()).distinct().toList();
       try (PreparedStatement ps = tx.prepare(LEASES)) {
         ps.setArray(1, tx.uuids(ids));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            JobId id = Sql.jobId(rs, "id");
-            seen.add(id);
-            Lease lease = byJob.get(id);
-            boolean holds =
-                "PROCESSING".equals(rs.getString("state"))
-                    && lease.serverId().equals(rs.getString("owner"))
-                    && rs.getLong("fencing_token") == lease.token();
-            if (!holds) {
-              revoked.add(id);
-            }
+            rows.put(
+                Sql.jobId(rs, "id"),
+                new Held(
+                    rs.getString("state"), rs.getString("owner"), rs.getLong("fencing_token")));
           }
         }
       }
-      beat.running().stream()
-          .map(Lease::jobId)
-          .filter(id -> !seen.contains(id))
-          .forEach(revoked::add);
+      for (Lease lease : beat.running()) {
+        Held h = rows.get(lease.jobId());
+        boolean holds =
+            h != null
+                && "PROCESSING".equals(h.state())
+                && lease.serverId().equals(h.owner())
+                && beat.serverId().equals(h.owner())
+                && h.token() == lease.token();
+        if (!holds && !revoked.contains(lease.jobId())) {
+          revoked.add(lease.jobId());
+        }
+      }
     }
     return new HeartbeatResult(now, known, revoked);
   }

@@ -30,6 +30,7 @@ final class Tx {
   final Dialect dialect;
   private Instant now;
   private final List<Object[]> history = new ArrayList<>();
+  private final java.util.Map<String, List<Object[]>> deferred = new java.util.LinkedHashMap<>();
   final Set<String> available = new LinkedHashSet<>();
   final List<Revocation> revoked = new ArrayList<>();
 
@@ -87,8 +88,26 @@ final class Tx {
     }
   }
 
-  /** Writes the collected history rows in one batch. */
+  /**
+   * Queues an update to run at {@link #flush()}, batched with the others of the same statement: one
+   * round trip for the whole batch of a grouped finish.
+   */
+  void defer(String sql, Object... params) {
+    deferred.computeIfAbsent(sql, k -> new ArrayList<>()).add(params);
+  }
+
+  /** Runs the deferred updates, then writes the collected history rows, each in one batch. */
   void flush() throws SQLException {
+    for (java.util.Map.Entry<String, List<Object[]>> e : deferred.entrySet()) {
+      try (PreparedStatement ps = c.prepareStatement(e.getKey())) {
+        for (Object[] params : e.getValue()) {
+          Sql.bind(ps, params);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    deferred.clear();
     if (history.isEmpty()) {
       return;
     }

@@ -1,0 +1,54 @@
+package dev.baton.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command-line options of {@link StorageBench} and {@link BenchServerMain}: {@code --name=value}
+ * pairs. The same arguments are handed to server processes, so they open the same storage.
+ */
+public record BenchOptions(
+    String storage,
+    String jdbcUrl,
+    String user,
+    String redisUrl,
+    Path dataDir,
+    int jobs,
+    List<String> scenarios,
+    List<String> raw) {
+  public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+  public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
+  public static final int DEFAULT_JOBS = 20_000;
+  public static final List<String> ALL = List.of("throughput", "latency", "recovery", "pgbench");
+
+  public static BenchOptions parse(String... args) {
+    String storage = "postgres";
+    String jdbcUrl = DEFAULT_JDBC_URL;
+    String user = "postgres";
+    String redisUrl = DEFAULT_REDIS_URL;
+    Path dataDir = Path.of("target", "bench-h2");
+    int jobs = DEFAULT_JOBS;
+    List<String> scenarios = ALL;
+    List<String> raw = new ArrayList<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        continue;
+      }
+      raw.add(arg);
+      String name = arg.substring(2, arg.indexOf('='));
+      String value = arg.substring(arg.indexOf('=') + 1);
+      switch (name) {
+        case "storage" -> storage = value;
+        case "jdbc-url" -> jdbcUrl = value;
+        case "user" -> user = value;
+        case "redis-url" -> redisUrl = value;
+        case "data-dir" -> dataDir = Path.of(value);
+        case "jobs" -> jobs = Integer.parseInt(value);
+        case "scenarios" -> scenarios = List.of(value.split(","));
+        default -> throw new IllegalArgumentException("unknown option --" + name);
+      }
+    }
+    return new BenchOptions(storage, jdbcUrl, user, redisUrl, dataDir, jobs, scenarios, raw);
+  }
+}

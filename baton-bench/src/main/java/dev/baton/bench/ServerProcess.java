@@ -1,0 +1,105 @@
+package dev.baton.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A {@link BenchServerMain} child JVM, with its output lines queued for the benchmark to read. */
+final class ServerProcess implements AutoCloseable {
+  private final Process process;
+  private final Writer stdin;
+  final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+  private ServerProcess(Process process) {
+    this.process = process;
+    this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+            },
+            "bench-server-out");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  static ServerProcess launch(
+      BenchServerMain.ServerProfile profile, String serverId, BenchOptions options)
+      throws IOException {
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(BenchServerMain.class.getName());
+    command.add(profile.name());
+    command.add(serverId);
+    command.addAll(options.raw());
+    ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+    ServerProcess p = new ServerProcess(pb.start());
+    p.await("READY", Duration.ofSeconds(60));
+    return p;
+  }
+
+  /** Waits for a line starting with {@code prefix}; returns it. Other lines are dropped. */
+  String await(String prefix, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        String line = lines.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (line != null && line.startsWith(prefix)) {
+          return line;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new IllegalStateException(
+        "no '" + prefix + "' from the server process within " + timeout);
+  }
+
+  void go() throws IOException {
+    stdin.write("GO\n");
+    stdin.flush();
+  }
+
+  /** SIGKILL: no shutdown hook, no deregistration. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      stdin.close(); // the server shuts down gracefully when its stdin closes
+    } catch (IOException ignored) {
+      // already gone
+    }
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

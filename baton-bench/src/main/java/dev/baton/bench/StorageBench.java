@@ -1,0 +1,204 @@
+package dev.baton.bench;
+
+import dev.baton.bench.BenchServerMain.ServerProfile;
+import dev.baton.client.BatonClient;
+import dev.baton.client.JobRequest;
+import dev.baton.state.JobState;
+import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobStorage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The storage benchmarks, on the storage chosen with {@code --storage} (postgres, h2, memory, ...):
+ *
+ * <ul>
+ *   <li>throughput: N no-op jobs (default 20,000) enqueued first, then worked off by 1 and by 2
+ *       server processes, default and tuned settings; jobs/s from GO to the last SUCCEEDED;
+ *   <li>latency: 200 jobs enqueued 50 ms apart by this process while one server process idles;
+ *       enqueue call to handler start, p50/p99;
+ *   <li>recovery: a server process running jobs is killed with SIGKILL; seconds until its job
+ *       starts on the other process, default settings and the fast-recovery profile;
+ *   <li>pgbench (postgres only): 8 clients of single-row UPDATEs for 10 s, the reference ratio.
+ * </ul>
+ *
+ * <pre>
+ * ./mvnw -q -pl baton-bench -am package -DskipTests -Dspotless.check.skip
+ * java -cp "baton-bench/target/classes:$(cat baton-bench/target/classpath.txt)" \
+ *     dev.baton.bench.StorageBench --storage=postgres
+ * </pre>
+ *
+ * Options: {@code --storage=postgres|h2|memory}, {@code --jobs=N}, {@code
+ * --scenarios=throughput,latency,recovery,pgbench}, {@code --jdbc-url=...}, {@code --user=...},
+ * {@code --data-dir=...} (H2).
+ */
+public final class StorageBench {
+  static final int PROBES = 200;
+  static final Duration PROBE_GAP = Duration.ofMillis(50);
+
+  private final BenchOptions options;
+  private final StorageSpec spec;
+  private final List<String> report = new ArrayList<>();
+
+  private StorageBench(BenchOptions options) {
+    this.options = options;
+    this.spec = StorageSpecs.create(options);
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("logback.configurationFile", "bench-logback.xml");
+    StorageBench bench = new StorageBench(BenchOptions.parse(args));
+    bench.run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    line(
+        "storage: "
+            + spec.describe()
+            + "; "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores");
+    if (!spec.sharedAcrossProcesses()) {
+      line("(this storage cannot be shared by processes: multi-process scenarios are skipped)");
+      return;
+    }
+    for (String scenario : options.scenarios()) {
+      switch (scenario) {
+        case "throughput" -> {
+          throughput(ServerProfile.DEFAULT, 1);
+          throughput(ServerProfile.DEFAULT, 2);
+          throughput(ServerProfile.TUNED, 1);
+          throughput(ServerProfile.TUNED, 2);
+        }
+        case "latency" -> latency();
+        case "recovery" -> {
+          recovery(ServerProfile.DEFAULT);
+          recovery(ServerProfile.FAST_RECOVERY);
+        }
+        case "pgbench" -> {
+          if (spec.name().equals("postgres")) {
+            line(Pgbench.run(options));
+          }
+        }
+        default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+      }
+    }
+    System.out.println();
+    System.out.println("---- summary ----");
+    report.forEach(System.out::println);
+  }
+
+  private void line(String text) {
+    System.out.println(text);
+    report.add(text);
+  }
+
+  private void throughput(ServerProfile profile, int processes) throws Exception {
+    spec.reset();
+    int n = options.jobs();
+    try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT)) {
+      BatonClient client = BatonClient.create(storage);
+      long t0 = System.nanoTime();
+      List<JobRequest> batch = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        batch.add(JobRequest.of(BenchJobs.NOOP, new BenchJobs.Noop(i)));
+        if (batch.size() == 1000 || i == n - 1) {
+          client.enqueueAll(batch);
+          batch.clear();
+        }
+      }
+      double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+      List<ServerProcess> servers = new ArrayList<>();
+      try {
+        for (int p = 0; p < processes; p++) {
+          servers.add(ServerProcess.launch(profile, "bench-" + p, options));
+        }
+        long start = System.nanoTime();
+        for (ServerProcess s : servers) {
+          s.go();
+        }
+        JobMonitor monitor = (JobMonitor) storage;
+        while (monitor.countByState().getOrDefault(JobState.SUCCEEDED, 0L) < n) {
+          Thread.sleep(20);
+          if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
+            throw new IllegalStateException("throughput run did not finish in 10 minutes");
+          }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        line(
+            String.format(
+                Locale.ROOT,
+                "throughput %-8s %d process(es): %,d no-op jobs in %.2f s = %,.0f jobs/s (enqueue: %,.0f jobs/s)",
+                profile.name().toLowerCase(Locale.ROOT),
+                processes,
+                n,
+                seconds,
+                n / seconds,
+                n / enqueueSeconds));
+      } finally {
+        for (ServerProcess s : servers) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  private void latency() throws Exception {
+    spec.reset();
+    try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT);
+        ServerProcess server = ServerProcess.launch(ServerProfile.DEFAULT, "bench-idle", options)) {
+      BatonClient client = BatonClient.create(storage);
+      server.go();
+      server.await("STARTED", Duration.ofSeconds(30));
+      Thread.sleep(1000); // let the server settle into idle
+      long[] micros = new long[PROBES];
+      for (int i = 0; i < PROBES; i++) {
+        client.enqueue(BenchJobs.PROBE, new BenchJobs.Probe(BenchJobs.nowMicros()));
+        String line = server.await("PICKUP", Duration.ofSeconds(30));
+        micros[i] = Long.parseLong(line.substring("PICKUP ".length()));
+        Thread.sleep(PROBE_GAP.toMillis());
+      }
+      Arrays.sort(micros);
+      line(
+          String.format(
+              Locale.ROOT,
+              "pickup latency (idle server, %d jobs %d ms apart, enqueued by another process): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+              PROBES,
+              PROBE_GAP.toMillis(),
+              micros[PROBES / 2] / 1000.0,
+              micros[(int) Math.ceil(PROBES * 0.99) - 1] / 1000.0,
+              micros[PROBES - 1] / 1000.0));
+    }
+  }
+
+  private void recovery(ServerProfile profile) throws Exception {
+    spec.reset();
+    try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT);
+        ServerProcess victim = ServerProcess.launch(profile, "bench-victim", options);
+        ServerProcess rescuer = ServerProcess.launch(profile, "bench-rescuer", options)) {
+      BatonClient client = BatonClient.create(storage);
+      victim.go();
+      victim.await("STARTED", Duration.ofSeconds(30));
+      client.enqueue(BenchJobs.HOLD, new BenchJobs.Hold(Duration.ofMinutes(5).toMillis()));
+      String started = victim.await("START", Duration.ofSeconds(30));
+      String job = started.split(" ")[1];
+      rescuer.go();
+      rescuer.await("STARTED", Duration.ofSeconds(30));
+      Thread.sleep(3000); // both beating
+      long killedAt = BenchJobs.nowMicros();
+      victim.kill();
+      String rerun = rescuer.await("START " + job, Duration.ofMinutes(2));
+      long rerunAt = Long.parseLong(rerun.split(" ")[3]);
+      line(
+          String.format(
+              Locale.ROOT,
+              "recovery %-13s kill -9 -> job running on the other process: %.2f s",
+              profile.name().toLowerCase(Locale.ROOT),
+              (rerunAt - killedAt) / 1e6));
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.baton.bench;
+
+import dev.baton.storage.JobStorage;
+
+/**
+ * Which storage a benchmark runs on, chosen with {@code --storage=NAME} (see {@link StorageSpecs}).
+ * Every benchmark is written against this interface only, so a new storage is one class and one
+ * line in {@link StorageSpecs}.
+ */
+public interface StorageSpec {
+  /** The name given with {@code --storage}. */
+  String name();
+
+  /** What the report says about the storage, e.g. "PostgreSQL 15 at 127.0.0.1:5432". */
+  String describe();
+
+  /** Empties the benchmark's data set (a fresh schema, file, or namespace). */
+  void reset();
+
+  /** A new client onto the benchmark's data set, as a server process would open it. */
+  JobStorage open(Profile profile);
+
+  /**
+   * Whether separate processes can share the data set (false for in-memory storage, whose
+   * multi-process benchmarks are then skipped).
+   */
+  default boolean sharedAcrossProcesses() {
+    return true;
+  }
+
+  /** Storage settings of a run: the defaults, or tuned for throughput. */
+  enum Profile {
+    DEFAULT,
+    TUNED
+  }
+}
