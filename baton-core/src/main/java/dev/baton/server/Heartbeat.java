@@ -115,6 +115,9 @@ final class Heartbeat {
           config.serverTimeout(),
           jobs.size());
       for (RunningJob job : jobs) {
+        if (job.isFinishing()) {
+          continue; // its handler is done; its outcome is being written (and fenced)
+        }
         job.cancellation()
             .fire(
                 Cancellation.Cause.LEASE_LOST,
