@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class BatonServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatonServer.class);
   private static final long CLAIM_JOIN_MILLIS = 5_000;
+  private static final long COMMIT_FLUSH_MILLIS = 5_000;
+  private static final int MAX_COMMITTERS = 4;
 
   private final JobStorage storage;
   private final BatonServerConfig config;
@@ -55,10 +59,12 @@ public final class BatonServer implements AutoCloseable {
   private final WorkerPool workers;
   private final Heartbeat heartbeat;
   private final ClaimLoop claimLoop;
+  private final Committer committer;
   private final List<String> filterNames;
   private ScheduledExecutorService heartbeatThread;
   private ScheduledExecutorService pluginScheduler;
   private Thread claimThread;
+  private final List<Thread> committerThreads = new ArrayList<>();
   private JobStorage.Subscription subscription;
   private volatile boolean started;
   private volatile boolean stopping;
@@ -84,19 +90,27 @@ public final class BatonServer implements AutoCloseable {
     all.add(new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()));
     all.addAll(b.plugins);
     this.plugins = List.copyOf(all);
-    JobRunner runner =
-        new JobRunner(
-            storage, b.handlers.build(), filters, json, config, () -> !(closed && frozen));
+    BooleanSupplier mayWrite = () -> !(closed && frozen);
+    JobRunner runner = new JobRunner(b.handlers.build(), filters, json, config, mayWrite);
     this.workers =
         new WorkerPool(
-            config.serverId(), config.workers(), storage, clock, runner, this::workerFreed);
+            config.serverId(),
+            config.workers(),
+            storage,
+            clock,
+            runner,
+            this::submitOutcome,
+            this::workerFreed);
+    this.committer =
+        new Committer(
+            storage, config.claimBatchSize(), runner, mayWrite, workers::done, this::workerFreed);
     this.heartbeat =
         new Heartbeat(storage, config, hostName(), clock, workers::running, workers::get);
     this.claimLoop =
         new ClaimLoop(
             storage,
             config,
-            workers::free,
+            this::claimableWorkers,
             () -> heartbeat.registered() && !stopping && !frozen,
             leased -> workers.start(leased, this::release));
   }
@@ -170,6 +184,12 @@ public final class BatonServer implements AutoCloseable {
             e);
       }
     }
+    ThreadFactory commitFactory = WorkerThreads.platformFactory("baton-" + id + "-commit-");
+    for (int i = 0; i < committers(config.workers()); i++) {
+      Thread thread = commitFactory.newThread(committer);
+      committerThreads.add(thread);
+      thread.start();
+    }
     claimThread = WorkerThreads.platformFactory("baton-" + id + "-claim-").newThread(claimLoop);
     claimThread.start();
     return this;
@@ -208,8 +228,12 @@ public final class BatonServer implements AutoCloseable {
         Cancellation.Cause.SHUTDOWN, "server " + config.serverId() + " is shutting down");
     workers.awaitIdle(config.shutdownGrace().toMillis());
     for (RunningJob job : workers.running()) {
-      release(job);
+      if (!job.isFinishing()) { // a finishing job's outcome is with the committer
+        release(job);
+      }
     }
+    // Every handed-over outcome is written before deregistering, which would release those jobs.
+    committer.close(COMMIT_FLUSH_MILLIS);
     plugins.forEach(BatonServer::stopQuietly);
     heartbeatThread.shutdownNow();
     closed = true;
@@ -268,8 +292,29 @@ public final class BatonServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Threads writing outcomes: one per four workers, at most four, so batches form while others are
+   * written, and a storage whose {@code finishAll} loops over {@code finish} is not held to one job
+   * at a time.
+   */
+  static int committers(int workers) {
+    return Math.max(1, Math.min(MAX_COMMITTERS, workers / 4));
+  }
+
+  private void submitOutcome(JobRunner.Elected elected) {
+    committer.submit(elected);
+  }
+
   private void workerFreed() {
     claimLoop.workerFreed();
+  }
+
+  /**
+   * Free worker slots, less the outcomes waiting to be written beyond one batch: when the storage
+   * writes slower than jobs finish, claiming slows down instead of the backlog growing.
+   */
+  private int claimableWorkers() {
+    return workers.free() - Math.max(0, committer.pending() - config.claimBatchSize());
   }
 
   private void tickHeartbeat() {
@@ -300,6 +345,7 @@ public final class BatonServer implements AutoCloseable {
     if (claimThread != null) {
       claimThread.interrupt();
     }
+    committerThreads.forEach(Thread::interrupt);
   }
 
   private static void stopQuietly(ServerPlugin plugin) {

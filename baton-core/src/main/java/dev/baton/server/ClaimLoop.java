@@ -16,10 +16,14 @@ import org.slf4j.LoggerFactory;
  * The claim loop, on its own thread: sleeps until woken (a storage push that jobs are available, or
  * a worker freeing up while jobs were left behind) or until the poll interval passes, then claims
  * at most as many jobs as there are free workers. It never claims a job it cannot start at once.
+ * While the queue is busy it coalesces: workers freed within about a millisecond share one claim.
  */
 final class ClaimLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
   private static final long MAX_ERROR_BACKOFF_MS = 5_000;
+
+  /** Longest a freed worker waits for others to free up, so that they share one claim. */
+  static final long COALESCE_NANOS = TimeUnit.MICROSECONDS.toNanos(1_000);
 
   private final JobStorage storage;
   private final BatonServerConfig config;
@@ -80,6 +84,9 @@ final class ClaimLoop implements Runnable {
         await(config.pollInterval().toMillis());
         continue;
       }
+      if (starved) {
+        free = coalesce(free);
+      }
       int want = Math.min(free, config.claimBatchSize());
       List<LeasedJob> leased;
       try {
@@ -109,6 +116,31 @@ final class ClaimLoop implements Runnable {
         await(config.pollInterval().toMillis());
       }
     }
+  }
+
+  /**
+   * The queue is busy (the last claim filled every free worker): rather than one claim per freed
+   * worker, waits up to {@link #COALESCE_NANOS} until half a batch of workers is free, then claims
+   * for all of them at once. An idle server never gets here, so pickup latency is unchanged.
+   */
+  private int coalesce(int free) {
+    int enough = Math.max(1, Math.min(config.claimBatchSize(), config.workers()) / 2);
+    if (free >= enough) {
+      return free;
+    }
+    lock.lock();
+    try {
+      long nanos = COALESCE_NANOS;
+      while (!stopped && nanos > 0 && freeWorkers.getAsInt() < enough) {
+        nanos = signal.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    } finally {
+      lock.unlock();
+    }
+    return Math.max(free, freeWorkers.getAsInt());
   }
 
   private void await(long millis) {

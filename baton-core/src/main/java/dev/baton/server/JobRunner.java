@@ -8,7 +8,6 @@ import dev.baton.filter.PerformContext;
 import dev.baton.json.JsonCodec;
 import dev.baton.state.ExceptionInfo;
 import dev.baton.storage.JobSpec;
-import dev.baton.storage.JobStorage;
 import dev.baton.storage.RunOutcome;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -17,13 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one leased job on the current worker thread: finds its handler, reads its arguments, runs
- * the filter chain and the handler, elects the outcome and asks the storage to apply it under the
- * job's lease. Never throws: every problem becomes the job's outcome or a log line.
+ * the filter chain and the handler and elects the outcome, which the {@link Committer} then writes
+ * under the job's lease. Never throws: every problem becomes the job's outcome or a log line.
  */
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
-  private final JobStorage storage;
   private final Handlers handlers;
   private final List<JobFilter> filters;
   private final JsonCodec json;
@@ -31,13 +29,11 @@ final class JobRunner {
   private final BooleanSupplier mayWrite;
 
   JobRunner(
-      JobStorage storage,
       Handlers handlers,
       List<JobFilter> filters,
       JsonCodec json,
       BatonServerConfig config,
       BooleanSupplier mayWrite) {
-    this.storage = storage;
     this.handlers = handlers;
     this.filters = List.copyOf(filters);
     this.json = json;
@@ -45,10 +41,16 @@ final class JobRunner {
     this.mayWrite = mayWrite;
   }
 
-  void run(RunningJob job) {
+  /** What a worker hands to the {@link Committer}: a job that ran and the outcome it elected. */
+  record Elected(RunningJob job, String worker, RunOutcome outcome) {}
+
+  /**
+   * Runs the job and elects its outcome, on the worker thread. Returns null if nothing may be
+   * written (the server was killed).
+   */
+  Elected run(RunningJob job) {
     String worker = Thread.currentThread().getName();
-    JobSpec spec = job.leased().spec();
-    ElectContext election = perform(job, spec, worker);
+    ElectContext election = perform(job, job.leased().spec(), worker);
     for (JobFilter filter : filters) {
       try {
         filter.onElect(election);
@@ -56,17 +58,23 @@ final class JobRunner {
         log.warn("filter {} threw in onElect for job {}; skipped", filter, job.jobId(), e);
       }
     }
-    RunOutcome outcome = election.candidate();
     if (!mayWrite.getAsBoolean()) {
       log.debug("server was killed (test seam): job {} writes nothing", job.jobId());
-      return;
+      return null;
     }
     job.flushReports();
     job.finishing();
-    Boolean applied = finish(job, worker, outcome);
-    if (applied == null) {
-      return;
-    }
+    return new Elected(job, worker, election.candidate());
+  }
+
+  /**
+   * After the storage answered the job's {@code finish}: a refusal means the lease was lost (the
+   * token fires, with a WARN, unless the job was cancelled anyway); then the {@code onApplied}
+   * filters run.
+   */
+  void applied(Elected elected, boolean applied) {
+    RunningJob job = elected.job();
+    RunOutcome outcome = elected.outcome();
     if (!applied && job.cancellation().isRequested()) {
       log.info(
           "job {} ({}) was cancelled ({}); the storage refused its {} under token {}, as expected",
@@ -81,7 +89,7 @@ final class JobRunner {
       log.debug(
           "job {} ({}) -> {}: {}", job.jobId(), job.jobType(), outcome.target(), outcome.reason());
     }
-    AppliedContext done = new AppliedContext(spec, job, outcome, applied);
+    AppliedContext done = new AppliedContext(job.leased().spec(), job, outcome, applied);
     for (JobFilter filter : filters) {
       try {
         filter.onApplied(done);
@@ -173,45 +181,5 @@ final class JobRunner {
     }
     JobFilter filter = filters.get(index);
     return () -> filter.aroundPerform(context, chain(index + 1, context, handler));
-  }
-
-  /**
-   * Applies the outcome, retrying through storage errors while that still makes sense. Returns null
-   * when it gave up (the server was killed, or its lease surely expired: a peer rescues it).
-   */
-  private Boolean finish(RunningJob job, String worker, RunOutcome outcome) {
-    long backoff = 100;
-    while (true) {
-      try {
-        return storage.finish(job.lease(), worker, outcome);
-      } catch (RuntimeException e) {
-        // Keep trying even when the lease is presumed lost: if it is still ours, only this write
-        // frees the job (the server is alive, so nobody will rescue it); if not, it is refused.
-        if (!mayWrite.getAsBoolean()) {
-          log.warn(
-              "could not store the outcome {} of job {} and the server was stopped; another server"
-                  + " will rescue the job: {}",
-              outcome.target(),
-              job.jobId(),
-              e.toString());
-          return null;
-        }
-        if (backoff == 100) {
-          log.warn(
-              "could not store the outcome {} of job {}; retrying with backoff until the storage"
-                  + " answers: {}",
-              outcome.target(),
-              job.jobId(),
-              e.toString());
-        }
-        try {
-          Thread.sleep(backoff);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return null;
-        }
-        backoff = Math.min(backoff * 2, 2_000);
-      }
-    }
   }
 }

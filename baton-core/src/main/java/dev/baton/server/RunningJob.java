@@ -47,6 +47,11 @@ final class RunningJob implements JobContext {
     finishing = true;
   }
 
+  /** The handler is done and the outcome elected; it is being written. */
+  boolean isFinishing() {
+    return finishing;
+  }
+
   Cancellation cancellation() {
     return cancellation;
   }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's workers: a fixed number of slots, the jobs running in them, and the threads they run
- * on. A slot is taken when a claimed job starts and given back when its outcome was written.
+ * on. A slot is taken when a claimed job starts and given back when its outcome was handed to the
+ * {@link Committer}; the job leaves the running set once the outcome was written.
  */
 final class WorkerPool {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
@@ -26,6 +27,7 @@ final class WorkerPool {
   private final JobStorage storage;
   private final StorageClock clock;
   private final JobRunner runner;
+  private final Consumer<JobRunner.Elected> committer;
   private final Runnable onFreed;
   private final Semaphore free;
   private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
@@ -37,12 +39,14 @@ final class WorkerPool {
       JobStorage storage,
       StorageClock clock,
       JobRunner runner,
+      Consumer<JobRunner.Elected> committer,
       Runnable onFreed) {
     this.serverId = serverId;
     this.size = size;
     this.storage = storage;
     this.clock = clock;
     this.runner = runner;
+    this.committer = committer;
     this.onFreed = onFreed;
     this.free = new Semaphore(size);
   }
@@ -85,24 +89,46 @@ final class WorkerPool {
     }
   }
 
+  /**
+   * Runs the job and hands its outcome to the committer. The slot is free as soon as the outcome is
+   * handed over; the job stays in the running set (its lease listed in heartbeats) until {@link
+   * #done} after the write.
+   */
   private void runAndFree(RunningJob job) {
+    JobRunner.Elected elected = null;
     try {
-      runner.run(job);
+      elected = runner.run(job);
     } catch (Throwable t) {
       log.error("unexpected error running job {}", job.jobId(), t);
-    } finally {
-      running.remove(job.jobId());
-      free.release();
-      synchronized (running) {
-        running.notifyAll();
+    }
+    try {
+      if (elected != null) {
+        committer.accept(elected);
       }
+    } finally {
+      if (elected == null) {
+        done(job);
+      }
+      free.release();
       onFreed.run();
+    }
+  }
+
+  /** The job's outcome was written (or will not be): it leaves the running set. */
+  void done(RunningJob job) {
+    // Conditional: once written, a released job may already run here again under a new lease.
+    running.remove(job.jobId(), job);
+    synchronized (running) {
+      running.notifyAll();
     }
   }
 
   /** Fires every running job's token. */
   void cancelAll(Cancellation.Cause cause, String reason) {
-    running.values().forEach(job -> job.cancellation().fire(cause, reason));
+    // A finishing job's handler is done; its outcome is being written.
+    running.values().stream()
+        .filter(job -> !job.isFinishing())
+        .forEach(job -> job.cancellation().fire(cause, reason));
   }
 
   /** Waits until no job runs, at most {@code millis}; returns whether the pool is idle. */

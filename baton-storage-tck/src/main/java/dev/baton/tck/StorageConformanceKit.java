@@ -233,6 +233,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerBatching extends dev.baton.tck.server.BatchingSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested

@@ -2,6 +2,7 @@ package dev.baton.storage.memory;
 
 import dev.baton.job.JobId;
 import dev.baton.state.JobState;
+import dev.baton.storage.Completion;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.JobMonitor;
@@ -115,6 +116,21 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   @Override
   public boolean finish(Lease lease, String worker, RunOutcome outcome) {
     return locked(() -> moves.finish(lease, worker, outcome, now()));
+  }
+
+  /**
+   * The whole batch under one lock acquisition; each completion is applied as by {@code finish}.
+   */
+  @Override
+  public List<Boolean> finishAll(List<Completion> completions) {
+    return locked(
+        () -> {
+          List<Boolean> applied = new ArrayList<>(completions.size());
+          for (Completion c : completions) {
+            applied.add(moves.finish(c.lease(), c.worker(), c.outcome(), now()));
+          }
+          return applied;
+        });
   }
 
   @Override

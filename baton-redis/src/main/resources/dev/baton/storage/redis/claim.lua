@@ -3,6 +3,9 @@
 -- job: {id, token, attempt, created, type, queue, args, meta, max, parent, cond, conc, uk, uh, uttl}.
 local server, max = ARGV[1], tonumber(ARGV[2])
 local leased = {}
+-- What a worker needs, read with the admission fields in one HMGET; order as documented above.
+local PAYLOAD = {'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'parent', 'cond', 'conc',
+  'uk', 'uh', 'uttl'}
 
 local function label(p)
   if p[1] == 'S' then
@@ -91,8 +94,7 @@ local function lease(j)
     redis.call('HDEL', J(j.id), 'wk', 'runAt')
   end
   enter(j, 'PROCESSING', {'owner', server}, server, nil, 'claimed')
-  local v = redis.call('HMGET', J(j.id), 'att', 'created', 'type', 'queue', 'args', 'meta', 'max',
-    'parent', 'cond', 'conc', 'uk', 'uh', 'uttl')
+  local v = j.extra
   local row = {j.id, tok}
   for i = 1, #v do
     row[i + 2] = v[i] or ''
@@ -142,7 +144,7 @@ for qi = 3, #ARGV do
     end
     for i = 1, #popped, 2 do
       local id = popped[i]
-      local j = load(id)
+      local j = load(id, PAYLOAD)
       if j and j.state == 'ENQUEUED' then
         admit(j)
       end

@@ -47,14 +47,28 @@ local FIELDS = {'state', 'queue', 'conc', 'uk', 'uh', 'owner', 'bk', 'wk', 'seq'
   'parent', 'cond', 'max', 'runAt', 'bn', 'created', 'kids'}
 
 -- The fields scripts decide on (not the payload), or nil if the job does not exist.
-local function load(id)
-  local v = redis.call('HMGET', J(id), unpack(FIELDS))
+-- With {@code extra} field names, their raw values come back too, in j.extra (one HMGET).
+local function load(id, extra)
+  local names = FIELDS
+  if extra then
+    names = {unpack(FIELDS)}
+    for _, f in ipairs(extra) do
+      names[#names + 1] = f
+    end
+  end
+  local v = redis.call('HMGET', J(id), unpack(names))
   if not v[1] then
     return nil
   end
   local j = {id = id}
   for i, f in ipairs(FIELDS) do
     j[f] = nz(v[i])
+  end
+  if extra then
+    j.extra = {}
+    for i = 1, #extra do
+      j.extra[i] = v[#FIELDS + i]
+    end
   end
   return j
 end
