@@ -8,6 +8,7 @@ import dev.baton.BatonException;
 import dev.baton.job.JobId;
 import dev.baton.state.ExceptionInfo;
 import dev.baton.state.JobState;
+import dev.baton.storage.Completion;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.JobMonitor;
@@ -193,6 +194,32 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
 
   @Override
   public boolean finish(Lease lease, String worker, RunOutcome outcome) {
+    List<String> args = new ArrayList<>(10);
+    addFinish(args, lease, worker, outcome);
+    Long ok = scripts.run("finish", INT, args);
+    return ok == 1;
+  }
+
+  /** Every completion in ONE script: each fenced and applied exactly as {@link #finish}. */
+  @Override
+  public List<Boolean> finishAll(List<Completion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    List<String> args = new ArrayList<>(10 * completions.size());
+    for (Completion c : completions) {
+      addFinish(args, c.lease(), c.worker(), c.outcome());
+    }
+    List<Object> out = scripts.run("finishall", MULTI, args);
+    List<Boolean> applied = new ArrayList<>(out.size());
+    for (Object o : out) {
+      applied.add(((Long) o) == 1);
+    }
+    return applied;
+  }
+
+  /** The 10 arguments of finish.lua (and of each completion in finishall.lua). */
+  private static void addFinish(List<String> args, Lease lease, String worker, RunOutcome outcome) {
     String kind;
     Duration duration = Duration.ZERO;
     ExceptionInfo error = null;
@@ -212,21 +239,16 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     } else {
       kind = "L";
     }
-    Long ok =
-        scripts.run(
-            "finish",
-            INT,
-            lease.jobId().toString(),
-            lease.serverId(),
-            Long.toString(lease.token()),
-            text(worker),
-            kind,
-            text(outcome.reason()),
-            micros(duration),
-            error == null ? "" : text(error.type()),
-            error == null ? "" : text(error.message()),
-            error == null ? "" : text(error.stackTrace()));
-    return ok == 1;
+    args.add(lease.jobId().toString());
+    args.add(lease.serverId());
+    args.add(Long.toString(lease.token()));
+    args.add(text(worker));
+    args.add(kind);
+    args.add(text(outcome.reason()));
+    args.add(micros(duration));
+    args.add(error == null ? "" : text(error.type()));
+    args.add(error == null ? "" : text(error.message()));
+    args.add(error == null ? "" : text(error.stackTrace()));
   }
 
   @Override

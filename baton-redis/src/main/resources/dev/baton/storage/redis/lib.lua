@@ -535,3 +535,53 @@ setmetatable(X, {__index = function(t, name)
   end
   return f
 end})
+
+-- ---------------------------------------------------------------- finishing (finish, finishAll)
+-- Leaves PROCESSING as the outcome says, only under exactly this lease (owner and token): kind S
+-- succeeded, R retry, F failed, D deleted, L released; dur is the retention or retry delay (us).
+-- Returns 1, or 0 when the lease is no longer held. The caller publishes.
+local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
+  local j = load(id)
+  if not j or j.state ~= 'PROCESSING' or j.owner ~= server or j.tok ~= tok then
+    return 0
+  end
+  dur = tonumber(dur)
+  redis.call('SREM', P .. 'sj:' .. server, j.id)
+  if kind == 'S' then
+    -- The hot path, in as few calls as possible: state, history, owner and expiry in one HSET.
+    if j.conc then
+      X.releasePermits(j, false)
+    end
+    enter(j, 'SUCCEEDED', {'owner', '', 'exp', ts(NOW + dur)}, server, worker, reason)
+    redis.call('ZADD', EXP, NOW + dur, j.id)
+    releaseUnique(j)
+    if j.kids then
+      X.decideChildren(j.id, 'SUCCEEDED', dur)
+    end
+    return 1
+  end
+  redis.call('HDEL', J(j.id), 'owner')
+  if kind == 'R' then
+    X.releasePermits(j, true)
+    redis.call('HSET', J(j.id), 'att', tonumber(j.att) + 1)
+    setState(j, 'SCHEDULED')
+    X.schedule(j, NOW + dur)
+    history(j.id, 'SCHEDULED', server, worker, reason, et, em, es)
+  elseif kind == 'F' then
+    X.releasePermits(j, false)
+    setState(j, 'FAILED')
+    history(j.id, 'FAILED', server, worker, reason, et, em, es)
+    X.finalized(j, nil)
+  elseif kind == 'D' then
+    X.releasePermits(j, false)
+    setState(j, 'DELETED')
+    history(j.id, 'DELETED', server, worker, reason, et, em, es)
+    X.finalized(j, dur)
+  else
+    X.releasePermits(j, true)
+    setState(j, 'ENQUEUED')
+    X.toHead(j)
+    history(j.id, 'ENQUEUED', server, worker, reason)
+  end
+  return 1
+end

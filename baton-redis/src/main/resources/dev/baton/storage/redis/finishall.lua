@@ -1,0 +1,10 @@
+-- finishAll: ARGV = groups of the 10 finish arguments, one per completion. Each is applied (or
+-- refused) exactly as finish would; one script, one round trip, one prelude for the whole batch.
+-- Returns {1 or 0, ...} in order.
+local out = {}
+for b = 1, #ARGV, 10 do
+  out[#out + 1] = finishOne(ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5],
+    ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9])
+end
+publish()
+return out
