@@ -74,7 +74,10 @@ public final class StorageBench {
           throughput(ServerProfile.TUNED, 1);
           throughput(ServerProfile.TUNED, 2);
         }
-        case "latency" -> latency();
+        case "latency" -> {
+          latency(ServerProfile.DEFAULT);
+          latency(ServerProfile.TUNED);
+        }
         case "recovery" -> {
           recovery(ServerProfile.DEFAULT);
           recovery(ServerProfile.FAST_RECOVERY);
@@ -147,10 +150,10 @@ public final class StorageBench {
     }
   }
 
-  private void latency() throws Exception {
+  private void latency(ServerProfile profile) throws Exception {
     spec.reset();
-    try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT);
-        ServerProcess server = ServerProcess.launch(ServerProfile.DEFAULT, "bench-idle", options)) {
+    try (JobStorage storage = spec.open(profile.storageProfile());
+        ServerProcess server = ServerProcess.launch(profile, "bench-idle", options)) {
       BatonClient client = BatonClient.create(storage);
       server.go();
       server.await("STARTED", Duration.ofSeconds(30));
@@ -166,7 +169,8 @@ public final class StorageBench {
       line(
           String.format(
               Locale.ROOT,
-              "pickup latency (idle server, %d jobs %d ms apart, enqueued by another process): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+              "pickup latency %-8s (idle server, %d jobs %d ms apart, enqueued by another process): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+              profile.name().toLowerCase(Locale.ROOT),
               PROBES,
               PROBE_GAP.toMillis(),
               micros[PROBES / 2] / 1000.0,
