@@ -43,7 +43,7 @@ final class PostgresSpec implements StorageSpec {
   public JobStorage open(Profile profile) {
     var builder = JdbcStorage.postgres(url).user(user).schema(SCHEMA);
     if (profile == Profile.TUNED) {
-      builder.poolSize(16);
+      builder.poolSize(16).synchronousCommit(false);
     }
     return builder.build();
   }

@@ -28,7 +28,10 @@ public interface StorageSpec {
     return true;
   }
 
-  /** Storage settings of a run: the defaults, or tuned for throughput. */
+  /**
+   * Storage settings of a run: the defaults, or tuned for throughput (on PostgreSQL: a larger pool
+   * and {@code synchronousCommit(false)}, see {@code JdbcStorageBuilder}).
+   */
   enum Profile {
     DEFAULT,
     TUNED

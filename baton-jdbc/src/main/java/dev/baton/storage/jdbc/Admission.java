@@ -323,5 +323,10 @@ final class Admission {
     tx.update(PARK, now, p.key(), seq, since, deadline, wake, row.id());
     tx.history(row.id(), JobState.BLOCKED, null, null, "waiting for " + why);
     lineOf(p.key()).add(seq);
+    if (!p.isRate() && used(p) < p.limit()) {
+      // Parked only behind earlier waiters while a permit is free: make sure the first of them is
+      // woken, or the line would wait for a release that no holder will make.
+      Moves.wakeWaiters(tx, p, null);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.baton.storage.jdbc;
 
 import dev.baton.BatonException;
 import dev.baton.job.JobId;
+import dev.baton.storage.Completion;
 import dev.baton.storage.Lease;
 import dev.baton.storage.RunOutcome;
 import java.sql.PreparedStatement;
@@ -31,8 +32,7 @@ final class FinishBatcher implements AutoCloseable {
   private static final String LOCK_ALL =
       "SELECT " + JobRow.COLUMNS + " FROM baton_jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE";
 
-  private record Pending(
-      Lease lease, String worker, RunOutcome outcome, CompletableFuture<Boolean> result) {}
+  private record Pending(Completion completion, CompletableFuture<Boolean> result) {}
 
   private final Database db;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -50,7 +50,7 @@ final class FinishBatcher implements AutoCloseable {
     if (closed) {
       return db.tx("finish", tx -> JobOps.finish(tx, lease, worker, outcome));
     }
-    Pending p = new Pending(lease, worker, outcome, new CompletableFuture<>());
+    Pending p = new Pending(new Completion(lease, worker, outcome), new CompletableFuture<>());
     queue.add(p);
     try {
       return p.result().join();
@@ -84,31 +84,53 @@ final class FinishBatcher implements AutoCloseable {
   }
 
   private void write(List<Pending> group) {
-    if (group.size() > 1) {
-      try {
-        List<Boolean> results = db.tx("finish", tx -> finishAll(tx, group));
-        for (int i = 0; i < group.size(); i++) {
-          group.get(i).result().complete(results.get(i));
-        }
-        return;
-      } catch (RuntimeException e) {
-        // fall through: one by one, so that each finish gets its own outcome
-      }
+    List<Completion> completions = group.stream().map(Pending::completion).toList();
+    List<Boolean> results;
+    try {
+      results = applyAll(completions);
+    } catch (RuntimeException e) {
+      group.forEach(p -> p.result().completeExceptionally(e));
+      return;
     }
-    for (Pending p : group) {
-      try {
-        p.result()
-            .complete(db.tx("finish", tx -> JobOps.finish(tx, p.lease(), p.worker(), p.outcome())));
-      } catch (RuntimeException e) {
-        p.result().completeExceptionally(e);
-      }
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).result().complete(results.get(i));
     }
   }
 
-  private static List<Boolean> finishAll(Tx tx, List<Pending> group) throws SQLException {
+  /**
+   * {@code finishAll}: all in one transaction; if that fails, one transaction each, so that one bad
+   * completion cannot fail another; if any of those fails, the first error is rethrown after the
+   * others were applied.
+   */
+  List<Boolean> applyAll(List<Completion> completions) {
+    if (completions.size() > 1) {
+      try {
+        return db.tx("finish", tx -> finishAll(tx, completions));
+      } catch (RuntimeException e) {
+        // fall through: one by one
+      }
+    }
+    List<Boolean> results = new ArrayList<>(completions.size());
+    RuntimeException first = null;
+    for (Completion c : completions) {
+      try {
+        results.add(db.tx("finish", tx -> JobOps.finish(tx, c.lease(), c.worker(), c.outcome())));
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+        results.add(false);
+      }
+    }
+    if (first != null) {
+      throw first; // the server retries; completions applied meanwhile are then refused, as
+      // specified
+    }
+    return results;
+  }
+
+  private static List<Boolean> finishAll(Tx tx, List<Completion> group) throws SQLException {
     List<UUID> ids =
         group.stream()
-            .map(p -> p.lease().jobId().value())
+            .map(c -> c.lease().jobId().value())
             .distinct()
             .sorted(Comparator.naturalOrder())
             .toList();
@@ -132,11 +154,11 @@ final class FinishBatcher implements AutoCloseable {
       Moves.lockPermits(tx, new ArrayList<>(keys));
     }
     List<Boolean> results = new ArrayList<>(group.size());
-    for (Pending p : group) {
-      JobRow row = rows.get(p.lease().jobId());
-      boolean done = JobOps.finishLocked(tx, row, p.lease(), p.worker(), p.outcome());
+    for (Completion c : group) {
+      JobRow row = rows.get(c.lease().jobId());
+      boolean done = JobOps.finishLocked(tx, row, c.lease(), c.worker(), c.outcome());
       if (done) {
-        rows.remove(p.lease().jobId()); // a second finish of the same job finds it gone
+        rows.remove(c.lease().jobId()); // a second completion of the same job finds it gone
       }
       results.add(done);
     }

@@ -191,6 +191,15 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     return finisher.finish(lease, worker, outcome);
   }
 
+  /** All in one transaction (rows locked with one query, written in one batch). */
+  @Override
+  public List<Boolean> finishAll(List<dev.baton.storage.Completion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    return finisher.applyAll(completions);
+  }
+
   @Override
   public boolean report(Lease lease, Integer progress, List<LogLine> lines) {
     return db.tx("report", tx -> JobOps.report(tx, lease, progress, lines));

@@ -174,6 +174,7 @@ final class JobOps {
       tx.revoked(row.owner(), id);
     }
     Moves.releasePermits(tx, row, JobState.ENQUEUED, true, id);
+    wakeIfReserved(tx, row);
     if (row.spec().unique() != null) {
       CreateOp.takeUnique(tx, row.spec().unique(), id, tx.now(), java.util.Set.of(id));
     }
