@@ -73,6 +73,20 @@ public final class BatonClient {
   }
 
   /** Enqueues a job with its type's default options. */
+  /**
+   * Named locks for code that is not a job, held as {@code owner} (shown on the dashboard).
+   *
+   * @throws IllegalStateException if this client's storage does not implement {@link
+   *     dev.baton.storage.LockStorage}
+   */
+  public dev.baton.concurrency.BatonLocks locks(String owner) {
+    if (!(storage instanceof dev.baton.storage.LockStorage lockStorage)) {
+      throw new IllegalStateException(
+          "storage " + storage.getClass().getName() + " does not offer locks (LockStorage)");
+    }
+    return new dev.baton.concurrency.BatonLocks(lockStorage, owner);
+  }
+
   public <A> EnqueueResult enqueue(JobType<A> type, A args) {
     return one(JobRequest.of(type, args), "enqueued");
   }

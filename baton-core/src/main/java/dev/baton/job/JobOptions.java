@@ -169,6 +169,10 @@ public final class JobOptions {
       return limit(ConcurrencyLimit.rateLimit(keyTemplate, starts, window));
     }
 
+    public Builder slidingRateLimit(String keyTemplate, int starts, java.time.Duration window) {
+      return limit(ConcurrencyLimit.slidingRateLimit(keyTemplate, starts, window));
+    }
+
     public Builder unique(UniqueJob unique) {
       this.unique = Objects.requireNonNull(unique, "unique");
       return this;

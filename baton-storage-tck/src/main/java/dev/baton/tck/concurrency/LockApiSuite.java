@@ -32,7 +32,7 @@ public abstract class LockApiSuite extends TckSuite {
     assertThat(storage)
         .as("a storage must implement LockStorage for the lock API")
         .isInstanceOf(LockStorage.class);
-    return new BatonLocks((LockStorage) storage, owner);
+    return dev.baton.client.BatonClient.create(storage).locks(owner);
   }
 
   @Test
