@@ -33,12 +33,14 @@ local CK = P .. 'ck'
 -- ---------------------------------------------------------------- notifications (sent at the end)
 local pubQueues = {}
 local pubRevoked = {}
+-- Revocations go first: a subscriber hears that its lease is gone before it hears that the same
+-- job is claimable again, so it never mistakes its own new lease for the revoked one.
 local function publish()
-  for q, _ in pairs(pubQueues) do
-    redis.call('PUBLISH', P .. 'ch:jobs', q)
-  end
   for _, r in ipairs(pubRevoked) do
     redis.call('PUBLISH', P .. 'ch:revoked', r)
+  end
+  for q, _ in pairs(pubQueues) do
+    redis.call('PUBLISH', P .. 'ch:jobs', q)
   end
 end
 
