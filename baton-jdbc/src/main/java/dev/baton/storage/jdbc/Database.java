@@ -78,6 +78,7 @@ final class Database {
       }
       try {
         Tx tx = new Tx(c, dialect);
+        tx.external = true;
         T result = work.run(tx);
         tx.flush();
         notifications.beforeCommit(tx);

@@ -51,13 +51,15 @@ final class PolledNotifications extends Notifications {
     if (tx.available.isEmpty() && tx.revoked.isEmpty()) {
       return;
     }
+    // The application's own transaction is announced under no source: every process polls it in.
+    String from = tx.external ? "application" : source;
     try (PreparedStatement ps = tx.prepare(INSERT)) {
       for (String queue : tx.available) {
-        Sql.bind(ps, source, "JOBS", queue, null, null, tx.now());
+        Sql.bind(ps, from, "JOBS", queue, null, null, tx.now());
         ps.addBatch();
       }
       for (Tx.Revocation r : tx.revoked) {
-        Sql.bind(ps, source, "REVOKED", null, r.serverId(), r.jobId(), tx.now());
+        Sql.bind(ps, from, "REVOKED", null, r.serverId(), r.jobId(), tx.now());
         ps.addBatch();
       }
       ps.executeBatch();

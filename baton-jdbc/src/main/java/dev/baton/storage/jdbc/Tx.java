@@ -34,6 +34,12 @@ final class Tx {
   final Set<String> available = new LinkedHashSet<>();
   final List<Revocation> revoked = new ArrayList<>();
 
+  /**
+   * True when the transaction is the application's (transactional enqueue): the storage does not
+   * see its commit, so its announcements must reach this process through the poll as well.
+   */
+  boolean external;
+
   record Revocation(String serverId, JobId jobId) {}
 
   Tx(Connection c, Dialect dialect) {

@@ -43,4 +43,29 @@ class H2NotificationTest {
       await().atMost(Duration.ofSeconds(1)).until(() -> revoked.contains(spec.id()));
     }
   }
+
+  @Test
+  void aJobEnqueuedInTheApplicationsTransactionWakesThisProcessAfterTheCommit() throws Exception {
+    try (H2Fixture f = new H2Fixture()) {
+      JdbcStorage storage = f.open();
+      Set<String> available = ConcurrentHashMap.newKeySet();
+      storage.subscribe(
+          new StorageListener() {
+            @Override
+            public void jobsAvailable(String queue) {
+              available.add(queue);
+            }
+          });
+      JobSpec spec =
+          new JobSpec(JobId.newId(), "noop", "q2", "{}", "{}", 1, null, null, null, null);
+      try (java.sql.Connection c =
+          java.sql.DriverManager.getConnection(JdbcStorageBuilder.h2Url(f.directory))) {
+        c.setAutoCommit(false);
+        storage.create(c, List.of(NewJob.now(spec, "in the app's transaction")));
+        c.commit();
+      }
+      await().atMost(Duration.ofSeconds(1)).until(() -> available.contains("q2"));
+      await().atMost(Duration.ofSeconds(1)).until(() -> storage.find(spec.id()).isPresent());
+    }
+  }
 }
