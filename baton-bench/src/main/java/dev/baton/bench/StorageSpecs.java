@@ -12,6 +12,7 @@ public final class StorageSpecs {
     SPECS.put("memory", o -> new MemorySpec());
     SPECS.put("postgres", PostgresSpec::new);
     SPECS.put("h2", H2Spec::new);
+    SPECS.put("redis", RedisSpec::new);
   }
 
   private StorageSpecs() {}

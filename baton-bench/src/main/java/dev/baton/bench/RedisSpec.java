@@ -1,0 +1,48 @@
+package dev.baton.bench;
+
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.redis.RedisStorage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+
+/**
+ * Redis at {@code --redis-url}, namespace {@value #NAMESPACE}, emptied by reset. The tuned profile
+ * is the same storage: Redis has no pool to size; what tuning there is lives in the server config.
+ */
+final class RedisSpec implements StorageSpec {
+  static final String NAMESPACE = "baton-bench";
+  private final String uri;
+
+  RedisSpec(BenchOptions options) {
+    this.uri = options.redisUrl();
+  }
+
+  @Override
+  public String name() {
+    return "redis";
+  }
+
+  @Override
+  public String describe() {
+    return "Redis at " + uri.replaceAll("//[^@/]*@", "//") + ", namespace " + NAMESPACE;
+  }
+
+  @Override
+  public void reset() {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> conn = client.connect()) {
+      ScanArgs match = ScanArgs.Builder.matches("{" + NAMESPACE + "}:*").limit(1000);
+      ScanIterator.scan(conn.sync(), match).stream().forEach(k -> conn.sync().unlink(k));
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+  }
+
+  @Override
+  public JobStorage open(Profile profile) {
+    return RedisStorage.builder().uri(uri).namespace(NAMESPACE).build();
+  }
+}
