@@ -79,11 +79,16 @@ final class WorkerPool {
       giveBack.accept(job);
       return;
     }
-    running.put(job.jobId(), job);
+    RunningJob previous = running.put(job.jobId(), job);
+    if (previous != null && !previous.isFinishing()) {
+      // The storage leased the job again (it was requeued while running here, and the revocation
+      // push has not arrived yet): the earlier run's lease is surely gone.
+      previous.revoked();
+    }
     try {
       threads.execute(() -> runAndFree(job));
     } catch (RejectedExecutionException e) {
-      running.remove(job.jobId());
+      running.remove(job.jobId(), job);
       free.release();
       giveBack.accept(job);
     }
