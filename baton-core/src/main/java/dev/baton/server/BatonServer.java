@@ -85,9 +85,20 @@ public final class BatonServer implements AutoCloseable {
     filters.addAll(b.filters);
     this.filterNames = filters.stream().map(f -> f.getClass().getSimpleName()).toList();
     List<ServerPlugin> all = new ArrayList<>();
-    all.add(new PromotionPlugin(config.promotionInterval()));
-    all.add(new RescuePlugin(config.serverTimeout(), config.rescueInterval()));
-    all.add(new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()));
+    // Built-ins run unless the builder was given a plugin of the same class, which replaces it
+    // (a RecurringPlugin with another tick, say). Recurring is on by default so that recurring
+    // jobs defined through any client fire without extra wiring.
+    List<ServerPlugin> builtIns =
+        List.of(
+            new PromotionPlugin(config.promotionInterval()),
+            new RescuePlugin(config.serverTimeout(), config.rescueInterval()),
+            new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()),
+            new dev.baton.recurring.RecurringPlugin());
+    for (ServerPlugin builtIn : builtIns) {
+      if (b.plugins.stream().noneMatch(p -> p.getClass() == builtIn.getClass())) {
+        all.add(builtIn);
+      }
+    }
     all.addAll(b.plugins);
     this.plugins = List.copyOf(all);
     BooleanSupplier mayWrite = () -> !(closed && frozen);

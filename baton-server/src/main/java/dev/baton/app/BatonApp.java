@@ -1,7 +1,6 @@
 package dev.baton.app;
 
 import dev.baton.client.BatonClient;
-import dev.baton.recurring.RecurringPlugin;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
@@ -111,8 +110,7 @@ public final class BatonApp implements AutoCloseable {
       if (options.workers() > 0) {
         config.workers(options.workers());
       }
-      BatonServer.Builder builder =
-          BatonServer.builder(storage).config(config.build()).plugin(new RecurringPlugin());
+      BatonServer.Builder builder = BatonServer.builder(storage).config(config.build());
       DemoJobs jobs = new DemoJobs(out);
       // Registered even with --demo=false: demo jobs a persistent storage still holds finish.
       jobs.register(builder);
