@@ -7,8 +7,9 @@ import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
+import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobStorage;
 import dev.baton.storage.NewJob;
-import dev.baton.storage.memory.InMemoryStorage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The mutex chain: {@value #CHAIN} jobs of {@value #WORK_MS} ms each on ONE mutex key, enqueued at
- * once, on {@link InMemoryStorage} with a default-configured server. Measures the wall time from
- * the enqueue call to the return of the last handler. The ideal is {@code CHAIN * WORK_MS}; the
- * rest is the hand-over from one job to the next (release, wake-up, claim), which must not wait for
- * a poll. Hangfire.Throttling's mutex re-tries a blocked job every 15 s or more.
+ * once, on the chosen storage (default in-memory) with a default-configured server. Measures the
+ * wall time from the enqueue call to the return of the last handler. The ideal is {@code CHAIN *
+ * WORK_MS}; the rest is the hand-over from one job to the next (release, wake-up, claim), which
+ * must not wait for a poll. Hangfire.Throttling's mutex re-tries a blocked job every 15 s or more.
  *
  * <pre>
  * ./mvnw -q -pl baton-bench -am package -DskipTests -Dspotless.check.skip
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * Arguments (optional): measured runs (default {@value #RUNS}), warm-up runs (default {@value
- * #WARMUP}).
+ * #WARMUP}), and {@code --storage=memory|postgres|h2|redis} with the connection options of {@link
+ * BenchOptions} (default {@code memory}).
  */
 public final class MutexChainBench {
   static final int CHAIN = 100;
@@ -51,15 +53,19 @@ public final class MutexChainBench {
   public static void main(String[] args) throws Exception {
     // Quiet (warnings only): per-job debug logging would be measured too.
     System.setProperty("logback.configurationFile", "bench-logback.xml");
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : RUNS;
-    int warmup = args.length > 1 ? Integer.parseInt(args[1]) : WARMUP;
+    List<String> numbers = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
+    List<String> options = new ArrayList<>(List.of("--storage=memory"));
+    Arrays.stream(args).filter(a -> a.startsWith("--")).forEach(options::add);
+    StorageSpec spec = StorageSpecs.create(BenchOptions.parse(options.toArray(String[]::new)));
+    int runs = numbers.size() > 0 ? Integer.parseInt(numbers.get(0)) : RUNS;
+    int warmup = numbers.size() > 1 ? Integer.parseInt(numbers.get(1)) : WARMUP;
     for (int i = 0; i < warmup; i++) {
-      Result r = runOnce();
+      Result r = runOnce(spec);
       System.out.printf("warm-up %d: %s%n", i + 1, r);
     }
     double[] seconds = new double[runs];
     for (int i = 0; i < runs; i++) {
-      Result r = runOnce();
+      Result r = runOnce(spec);
       seconds[i] = r.seconds();
       System.out.printf("run %d: %s%n", i + 1, r);
     }
@@ -71,11 +77,12 @@ public final class MutexChainBench {
         "baseline: %d back-to-back sleeps of %d ms on one thread take %.3f s%n",
         CHAIN, WORK_MS, sleeps);
     System.out.printf(
-        "mutex chain: %d jobs x %d ms on one key, in-memory, default server: median %.3f s"
+        "mutex chain: %d jobs x %d ms on one key, %s, default server: median %.3f s"
             + " (min %.3f, max %.3f, %d runs); hand-over %.2f ms per job beyond the baseline;"
             + " target <= %.1f s: %s%n",
         CHAIN,
         WORK_MS,
+        spec.describe(),
         median,
         seconds[0],
         seconds[runs - 1],
@@ -104,7 +111,8 @@ public final class MutexChainBench {
     }
   }
 
-  static Result runOnce() throws Exception {
+  static Result runOnce(StorageSpec spec) throws Exception {
+    spec.reset();
     CountDownLatch done = new CountDownLatch(CHAIN);
     AtomicLong lastEnd = new AtomicLong();
     AtomicInteger inside = new AtomicInteger();
@@ -113,7 +121,7 @@ public final class MutexChainBench {
     AtomicInteger outOfOrder = new AtomicInteger();
     JsonCodec json = new JsonCodec();
     JobSpecFactory specs = new JobSpecFactory(json);
-    try (InMemoryStorage storage = new InMemoryStorage();
+    try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT);
         BatonServer server =
             BatonServer.builder(storage)
                 .config(BatonServerConfig.defaults())
@@ -149,9 +157,9 @@ public final class MutexChainBench {
   }
 
   /** The server claims only once registered; measure hand-overs, not its start-up. */
-  private static void awaitRegistered(InMemoryStorage storage) throws InterruptedException {
+  private static void awaitRegistered(JobStorage storage) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (storage.servers().isEmpty() && System.nanoTime() < deadline) {
+    while (((JobMonitor) storage).servers().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(1);
     }
   }
