@@ -173,6 +173,35 @@ local function defineRare()
     end
   end
 
+  -- Removes server s and takes each job it still owns back to the head of its queue, attempt
+  -- unchanged (rescue, deregister). asRelease: permits go as for a Released finish (ON_FINAL ones
+  -- kept); otherwise all are freed. revoked: if given, each job's revocation is queued on it.
+  -- Returns the ids of the jobs taken back.
+  function X.takeBack(s, asRelease, actor, reason, revoked)
+    local jobs = {}
+    for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
+      local j = load(id)
+      if j and j.state == 'PROCESSING' and j.owner == s then
+        redis.call('HDEL', J(id), 'owner')
+        if revoked then
+          table.insert(revoked, s .. '\n' .. id)
+        end
+        X.releasePermits(j, asRelease)
+        setState(j, 'ENQUEUED')
+        history(id, 'ENQUEUED', actor, nil, reason)
+        table.insert(jobs, j)
+      end
+    end
+    X.toHeadAll(jobs)
+    local ids = {}
+    for _, j in ipairs(jobs) do
+      table.insert(ids, j.id)
+    end
+    redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
+    redis.call('ZREM', P .. 'servers', s)
+    return ids
+  end
+
   function X.schedule(j, at)
     redis.call('ZADD', SCHED, at, j.id)
     redis.call('HSET', J(j.id), 'runAt', ts(at))

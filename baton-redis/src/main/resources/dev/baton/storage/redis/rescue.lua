@@ -6,25 +6,7 @@ local out = {}
 local dead = redis.call('ZRANGEBYSCORE', P .. 'servers', '-inf', '(' .. ts(NOW - tonumber(ARGV[1])), 'WITHSCORES')
 for i = 1, #dead, 2 do
   local s, beat = dead[i], dead[i + 1]
-  local moved = {}
-  local jobs = {}
-  for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
-    local j = load(id)
-    if j and j.state == 'PROCESSING' and j.owner == s then
-      redis.call('HDEL', J(id), 'owner')
-      table.insert(pubRevoked, s .. '\n' .. id)
-      X.releasePermits(j, false)
-      setState(j, 'ENQUEUED')
-      history(id, 'ENQUEUED', rescuer, nil, 'rescued: server ' .. s .. ' stopped heartbeating')
-      table.insert(jobs, j)
-    end
-  end
-  X.toHeadAll(jobs)
-  for _, j in ipairs(jobs) do
-    table.insert(moved, j.id)
-  end
-  redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
-  redis.call('ZREM', P .. 'servers', s)
+  local moved = X.takeBack(s, false, rescuer, 'rescued: server ' .. s .. ' stopped heartbeating', pubRevoked)
   table.insert(out, s)
   table.insert(out, beat)
   table.insert(out, #moved)
