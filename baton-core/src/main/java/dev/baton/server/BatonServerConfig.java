@@ -31,7 +31,15 @@ public final class BatonServerConfig {
       Math.min(64, Math.max(16, 4 * Runtime.getRuntime().availableProcessors()));
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
-  public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(8);
+
+  /**
+   * Longest default gap between two looks for dead servers (shorter when the heartbeat is): a
+   * killed server's jobs run elsewhere at most {@code serverTimeout + rescueInterval} after the
+   * kill, 9 s with the defaults.
+   */
+  public static final Duration DEFAULT_MAX_RESCUE_INTERVAL = Duration.ofSeconds(1);
+
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(15);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
@@ -72,7 +80,12 @@ public final class BatonServerConfig {
     this.promotionInterval = b.promotionInterval;
     this.purgeInterval = b.purgeInterval;
     this.purgeBatchSize = b.purgeBatchSize;
-    this.rescueInterval = b.rescueInterval == null ? b.heartbeatInterval : b.rescueInterval;
+    this.rescueInterval =
+        b.rescueInterval != null
+            ? b.rescueInterval
+            : b.heartbeatInterval.compareTo(DEFAULT_MAX_RESCUE_INTERVAL) < 0
+                ? b.heartbeatInterval
+                : DEFAULT_MAX_RESCUE_INTERVAL;
     this.reportFlushInterval = b.reportFlushInterval;
     this.interruptOnCancel = b.interruptOnCancel;
   }
@@ -123,7 +136,7 @@ public final class BatonServerConfig {
     return heartbeatInterval;
   }
 
-  /** Silence after which a server is declared dead (and cancels its own jobs); default 10 s. */
+  /** Silence after which a server is declared dead (and cancels its own jobs); default 8 s. */
   public Duration serverTimeout() {
     return serverTimeout;
   }
@@ -163,7 +176,11 @@ public final class BatonServerConfig {
     return purgeBatchSize;
   }
 
-  /** How often dead servers are looked for; default: the heartbeat interval. */
+  /**
+   * How often dead servers are looked for; default 1 s, or the heartbeat interval when that is
+   * shorter. A killed server's jobs run elsewhere at most {@code serverTimeout + rescueInterval}
+   * after the kill.
+   */
   public Duration rescueInterval() {
     return rescueInterval;
   }

@@ -15,11 +15,14 @@ class BatonServerConfigTest {
     assertThat(c.queues()).containsExactly("default");
     assertThat(c.workers()).isEqualTo(BatonServerConfig.DEFAULT_WORKERS).isGreaterThanOrEqualTo(4);
     assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(c.serverTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.serverTimeout()).isEqualTo(Duration.ofSeconds(8));
     assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.retention()).isEqualTo(Duration.ofDays(1));
-    assertThat(c.rescueInterval()).isEqualTo(c.heartbeatInterval());
+    assertThat(c.rescueInterval()).isEqualTo(Duration.ofSeconds(1));
+    // a killed server's jobs run elsewhere within timeout + rescue interval: 9 s by default
+    assertThat(c.serverTimeout().plus(c.rescueInterval()))
+        .isLessThanOrEqualTo(Duration.ofSeconds(9));
     assertThat(c.interruptOnCancel()).isFalse();
     assertThat(c.serverId()).matches("[A-Za-z0-9.-]+-\\d+-[0-9a-f]{5}");
   }
