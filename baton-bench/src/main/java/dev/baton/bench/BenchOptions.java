@@ -16,10 +16,17 @@ public record BenchOptions(
     Path dataDir,
     int jobs,
     List<String> scenarios,
+    int tunedWorkers,
+    int tunedBatch,
     List<String> raw) {
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
   public static final int DEFAULT_JOBS = 20_000;
+
+  /** Workers and claim batch of the tuned profile: no-op jobs are bound by storage round trips. */
+  public static final int DEFAULT_TUNED_WORKERS = 256;
+
+  public static final int DEFAULT_TUNED_BATCH = 256;
   public static final List<String> ALL = List.of("throughput", "latency", "recovery", "pgbench");
 
   public static BenchOptions parse(String... args) {
@@ -30,6 +37,8 @@ public record BenchOptions(
     Path dataDir = Path.of("target", "bench-h2");
     int jobs = DEFAULT_JOBS;
     List<String> scenarios = ALL;
+    int tunedWorkers = DEFAULT_TUNED_WORKERS;
+    int tunedBatch = DEFAULT_TUNED_BATCH;
     List<String> raw = new ArrayList<>();
     for (String arg : args) {
       if (!arg.startsWith("--") || !arg.contains("=")) {
@@ -46,9 +55,12 @@ public record BenchOptions(
         case "data-dir" -> dataDir = Path.of(value);
         case "jobs" -> jobs = Integer.parseInt(value);
         case "scenarios" -> scenarios = List.of(value.split(","));
+        case "tuned-workers" -> tunedWorkers = Integer.parseInt(value);
+        case "tuned-batch" -> tunedBatch = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
     }
-    return new BenchOptions(storage, jdbcUrl, user, redisUrl, dataDir, jobs, scenarios, raw);
+    return new BenchOptions(
+        storage, jdbcUrl, user, redisUrl, dataDir, jobs, scenarios, tunedWorkers, tunedBatch, raw);
   }
 }

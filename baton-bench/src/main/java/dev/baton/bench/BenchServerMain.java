@@ -1,5 +1,7 @@
 package dev.baton.bench;
 
+import dev.baton.filter.AppliedContext;
+import dev.baton.filter.JobFilter;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
@@ -8,6 +10,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
 /**
  * One benchmark server process: {@code BenchServerMain PROFILE SERVER_ID [bench options]}. Opens
@@ -27,11 +34,11 @@ public final class BenchServerMain {
     /** The shortest heartbeat and server timeout the configuration allows in practice. */
     FAST_RECOVERY;
 
-    BatonServerConfig.Builder config(String serverId) {
+    BatonServerConfig.Builder config(String serverId, BenchOptions options) {
       BatonServerConfig.Builder b = BatonServerConfig.builder().serverId(serverId);
       return switch (this) {
         case DEFAULT -> b;
-        case TUNED -> b.workers(64).claimBatchSize(256);
+        case TUNED -> b.workers(options.tunedWorkers()).claimBatchSize(options.tunedBatch());
         case FAST_RECOVERY ->
             b.heartbeatInterval(Duration.ofMillis(100))
                 .serverTimeout(Duration.ofMillis(250))
@@ -51,9 +58,11 @@ public final class BenchServerMain {
     BenchOptions options = BenchOptions.parse(Arrays.copyOfRange(args, 2, args.length));
     StorageSpec spec = StorageSpecs.create(options);
     JobStorage storage = spec.open(profile.storageProfile());
+    AppliedCounter applied = new AppliedCounter();
     BatonServer server =
         BatonServer.builder(storage)
-            .config(profile.config(serverId).build())
+            .config(profile.config(serverId, options).build())
+            .filter(applied)
             .handle(BenchJobs.NOOP, (args1, ctx) -> {})
             .handle(
                 BenchJobs.PROBE,
@@ -73,8 +82,10 @@ public final class BenchServerMain {
       if (line.equals("GO")) {
         server.start();
         say("STARTED");
+        applied.reportEvery(Duration.ofMillis(5), count -> say("APPLIED " + count));
       }
     }
+    applied.close();
     server.close();
     storage.close();
   }
@@ -82,5 +93,48 @@ public final class BenchServerMain {
   private static synchronized void say(String line) {
     System.out.println(line);
     System.out.flush();
+  }
+
+  /**
+   * Counts the no-op jobs whose SUCCEEDED outcome the storage accepted, and prints the count when
+   * it changed, every few milliseconds: the benchmark sums the processes' counts, so it sees the
+   * last job end without querying the storage while it is measured.
+   */
+  static final class AppliedCounter implements JobFilter, AutoCloseable {
+    private final LongAdder count = new LongAdder();
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bench-applied");
+              t.setDaemon(true);
+              return t;
+            });
+
+    @Override
+    public void onApplied(AppliedContext context) {
+      if (context.applied() && context.spec().type().equals(BenchJobs.NOOP.name())) {
+        count.increment();
+      }
+    }
+
+    void reportEvery(Duration period, LongConsumer sink) {
+      long[] last = {-1};
+      timer.scheduleAtFixedRate(
+          () -> {
+            long now = count.sum();
+            if (now != last[0]) {
+              last[0] = now;
+              sink.accept(now);
+            }
+          },
+          0,
+          period.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
   }
 }

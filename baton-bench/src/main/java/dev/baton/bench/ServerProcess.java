@@ -13,12 +13,16 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** A {@link BenchServerMain} child JVM, with its output lines queued for the benchmark to read. */
 final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final Writer stdin;
   final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+  /** The last {@code APPLIED n} the process printed: no-op jobs whose success was stored. */
+  private final AtomicLong applied = new AtomicLong();
 
   private ServerProcess(Process process) {
     this.process = process;
@@ -31,7 +35,11 @@ final class ServerProcess implements AutoCloseable {
                       new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                  lines.add(line);
+                  if (line.startsWith("APPLIED ")) {
+                    applied.set(Long.parseLong(line.substring("APPLIED ".length())));
+                  } else {
+                    lines.add(line);
+                  }
                 }
               } catch (IOException ignored) {
                 // the process ended
@@ -77,6 +85,10 @@ final class ServerProcess implements AutoCloseable {
     }
     throw new IllegalStateException(
         "no '" + prefix + "' from the server process within " + timeout);
+  }
+
+  long applied() {
+    return applied.get();
   }
 
   void go() throws IOException {
