@@ -18,6 +18,7 @@ public record BenchOptions(
     List<String> scenarios,
     int tunedWorkers,
     int tunedBatch,
+    int warmup,
     List<String> raw) {
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
@@ -27,6 +28,10 @@ public record BenchOptions(
   public static final int DEFAULT_TUNED_WORKERS = 256;
 
   public static final int DEFAULT_TUNED_BATCH = 256;
+
+  /** No-op jobs each server process runs before it says READY, so that it is measured warm. */
+  public static final int DEFAULT_WARMUP = 10_000;
+
   public static final List<String> ALL = List.of("throughput", "latency", "recovery", "pgbench");
 
   public static BenchOptions parse(String... args) {
@@ -39,6 +44,7 @@ public record BenchOptions(
     List<String> scenarios = ALL;
     int tunedWorkers = DEFAULT_TUNED_WORKERS;
     int tunedBatch = DEFAULT_TUNED_BATCH;
+    int warmup = DEFAULT_WARMUP;
     List<String> raw = new ArrayList<>();
     for (String arg : args) {
       if (!arg.startsWith("--") || !arg.contains("=")) {
@@ -57,10 +63,21 @@ public record BenchOptions(
         case "scenarios" -> scenarios = List.of(value.split(","));
         case "tuned-workers" -> tunedWorkers = Integer.parseInt(value);
         case "tuned-batch" -> tunedBatch = Integer.parseInt(value);
+        case "warmup" -> warmup = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
     }
     return new BenchOptions(
-        storage, jdbcUrl, user, redisUrl, dataDir, jobs, scenarios, tunedWorkers, tunedBatch, raw);
+        storage,
+        jdbcUrl,
+        user,
+        redisUrl,
+        dataDir,
+        jobs,
+        scenarios,
+        tunedWorkers,
+        tunedBatch,
+        warmup,
+        raw);
   }
 }

@@ -1,7 +1,10 @@
 package dev.baton.bench;
 
+import dev.baton.client.BatonClient;
+import dev.baton.client.JobRequest;
 import dev.baton.filter.AppliedContext;
 import dev.baton.filter.JobFilter;
+import dev.baton.job.JobOptions;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
@@ -9,7 +12,10 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +64,7 @@ public final class BenchServerMain {
     BenchOptions options = BenchOptions.parse(Arrays.copyOfRange(args, 2, args.length));
     StorageSpec spec = StorageSpecs.create(options);
     JobStorage storage = spec.open(profile.storageProfile());
+    warmUp(storage, profile, serverId, options);
     AppliedCounter applied = new AppliedCounter();
     BatonServer server =
         BatonServer.builder(storage)
@@ -88,6 +95,42 @@ public final class BenchServerMain {
     applied.close();
     server.close();
     storage.close();
+  }
+
+  /**
+   * Runs {@code --warmup} no-op jobs (default 10,000) through a server of the same profile on the
+   * same storage, on a queue of this process's own, before the process says READY: the measured
+   * server then runs JIT-compiled code, as a server that has been up for a while does.
+   */
+  private static void warmUp(
+      JobStorage storage, ServerProfile profile, String serverId, BenchOptions options)
+      throws InterruptedException {
+    int n = options.warmup();
+    if (n <= 0) {
+      return;
+    }
+    String queue = "warmup-" + serverId;
+    CountDownLatch done = new CountDownLatch(n);
+    BatonServer warm =
+        BatonServer.builder(storage)
+            .config(profile.config(serverId + "-warmup", options).queues(queue).build())
+            .handle(BenchJobs.NOOP, (args, ctx) -> done.countDown())
+            .build();
+    warm.start();
+    BatonClient client = BatonClient.create(storage);
+    JobOptions onQueue = JobOptions.builder().queue(queue).build();
+    List<JobRequest> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(JobRequest.of(BenchJobs.NOOP, new BenchJobs.Noop(i)).withOptions(onQueue));
+      if (batch.size() == 1000 || i == n - 1) {
+        client.enqueueAll(batch);
+        batch.clear();
+      }
+    }
+    if (!done.await(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("warm-up jobs did not run within 5 minutes");
+    }
+    warm.close();
   }
 
   private static synchronized void say(String line) {

@@ -145,9 +145,13 @@ public final class StorageBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long stored = ((JobMonitor) storage).countByState().getOrDefault(JobState.SUCCEEDED, 0L);
-        if (stored != n) {
+        long expected = n + (long) processes * options.warmup();
+        if (stored != expected) {
           throw new IllegalStateException(
-              "the servers reported " + n + " successes but the storage holds " + stored);
+              "the servers reported "
+                  + expected
+                  + " successes (with warm-up) but the storage holds "
+                  + stored);
         }
         line(
             String.format(
