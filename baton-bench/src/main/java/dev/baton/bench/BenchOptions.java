@@ -19,6 +19,7 @@ public record BenchOptions(
     int tunedWorkers,
     int tunedBatch,
     int warmup,
+    long bloat,
     List<String> raw) {
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
@@ -31,6 +32,9 @@ public record BenchOptions(
 
   /** No-op jobs each server process runs before it says READY, so that it is measured warm. */
   public static final int DEFAULT_WARMUP = 10_000;
+
+  /** Finished jobs the {@code flat} scenario puts in the table (PostgreSQL). */
+  public static final long DEFAULT_BLOAT = 1_000_000;
 
   public static final List<String> ALL = List.of("throughput", "latency", "recovery", "pgbench");
 
@@ -45,6 +49,7 @@ public record BenchOptions(
     int tunedWorkers = DEFAULT_TUNED_WORKERS;
     int tunedBatch = DEFAULT_TUNED_BATCH;
     int warmup = DEFAULT_WARMUP;
+    long bloat = DEFAULT_BLOAT;
     List<String> raw = new ArrayList<>();
     for (String arg : args) {
       if (!arg.startsWith("--") || !arg.contains("=")) {
@@ -64,6 +69,7 @@ public record BenchOptions(
         case "tuned-workers" -> tunedWorkers = Integer.parseInt(value);
         case "tuned-batch" -> tunedBatch = Integer.parseInt(value);
         case "warmup" -> warmup = Integer.parseInt(value);
+        case "bloat" -> bloat = Long.parseLong(value);
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
     }
@@ -78,6 +84,7 @@ public record BenchOptions(
         tunedWorkers,
         tunedBatch,
         warmup,
+        bloat,
         raw);
   }
 }

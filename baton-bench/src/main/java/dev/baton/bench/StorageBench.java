@@ -93,6 +93,11 @@ public final class StorageBench {
             recovery(ServerProfile.FAST_RECOVERY, run);
           }
         }
+        case "flat" -> {
+          if (spec.name().equals("postgres")) {
+            flat();
+          }
+        }
         case "pgbench" -> {
           if (spec.name().equals("postgres")) {
             line(Pgbench.run(options));
@@ -113,8 +118,14 @@ public final class StorageBench {
 
   private void throughput(ServerProfile profile, int processes) throws Exception {
     spec.reset();
+    throughput(profile, processes, "");
+  }
+
+  /** Runs N jobs on the data set as it is (not reset); {@code label} tags the report line. */
+  private void throughput(ServerProfile profile, int processes, String label) throws Exception {
     int n = options.jobs();
     try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT)) {
+      long before = succeeded(storage);
       BatonClient client = BatonClient.create(storage);
       long t0 = System.nanoTime();
       List<JobRequest> batch = new ArrayList<>();
@@ -144,7 +155,7 @@ public final class StorageBench {
           }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long stored = ((JobMonitor) storage).countByState().getOrDefault(JobState.SUCCEEDED, 0L);
+        long stored = succeeded(storage) - before;
         long expected = n + (long) processes * options.warmup();
         if (stored != expected) {
           throw new IllegalStateException(
@@ -156,9 +167,10 @@ public final class StorageBench {
         line(
             String.format(
                 Locale.ROOT,
-                "throughput %-8s %d process(es): %,d no-op jobs in %.2f s = %,.0f jobs/s (enqueue: %,.0f jobs/s)",
+                "throughput %-8s %d process(es)%s: %,d no-op jobs in %.2f s = %,.0f jobs/s (enqueue: %,.0f jobs/s)",
                 profile.name().toLowerCase(Locale.ROOT),
                 processes,
+                label,
                 n,
                 seconds,
                 n / seconds,
@@ -173,6 +185,10 @@ public final class StorageBench {
 
   private void latency(ServerProfile profile) throws Exception {
     spec.reset();
+    latency(profile, "");
+  }
+
+  private void latency(ServerProfile profile, String label) throws Exception {
     try (JobStorage storage = spec.open(profile.storageProfile());
         ServerProcess server = ServerProcess.launch(profile, "bench-idle", options)) {
       BatonClient client = BatonClient.create(storage);
@@ -190,14 +206,32 @@ public final class StorageBench {
       line(
           String.format(
               Locale.ROOT,
-              "pickup latency %-8s (idle server, %d jobs %d ms apart, enqueued by another process): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+              "pickup latency %-8s%s (idle server, %d jobs %d ms apart, enqueued by another process): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
               profile.name().toLowerCase(Locale.ROOT),
+              label,
               PROBES,
               PROBE_GAP.toMillis(),
               micros[PROBES / 2] / 1000.0,
               micros[(int) Math.ceil(PROBES * 0.99) - 1] / 1000.0,
               micros[PROBES - 1] / 1000.0));
     }
+  }
+
+  /**
+   * Claim cost with a big history (PostgreSQL): the tuned throughput and the pickup latency on a
+   * fresh table, then again once the table holds {@code --bloat} finished jobs (default 1,000,000).
+   */
+  private void flat() throws Exception {
+    throughput(ServerProfile.TUNED, 1);
+    latency(ServerProfile.DEFAULT, "");
+    long rows = PgBloat.fill(options, PostgresSpec.SCHEMA, options.bloat());
+    String label = String.format(Locale.ROOT, " [%,d finished rows]", rows);
+    throughput(ServerProfile.TUNED, 1, label);
+    latency(ServerProfile.DEFAULT, label);
+  }
+
+  private static long succeeded(JobStorage storage) {
+    return ((JobMonitor) storage).countByState().getOrDefault(JobState.SUCCEEDED, 0L);
   }
 
   private void recovery(ServerProfile profile, int run) throws Exception {
