@@ -9,6 +9,7 @@ import dev.baton.job.JobId;
 import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
 import dev.baton.storage.JobStorage;
+import dev.baton.storage.Lease;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.StorageListener;
 import java.net.InetAddress;
@@ -385,12 +386,34 @@ public final class BatonServer implements AutoCloseable {
     }
 
     @Override
+    public void leaseRevoked(Lease revoked) {
+      revoke(revoked.serverId(), revoked.jobId(), revoked.token());
+    }
+
+    @Override
     public void leaseRevoked(String serverId, JobId jobId) {
+      revoke(serverId, jobId, Long.MAX_VALUE);
+    }
+
+    /** Cancels the job's run here if it holds the revoked lease or an older one. */
+    private void revoke(String serverId, JobId jobId, long token) {
       if (frozen || !config.serverId().equals(serverId)) {
         return;
       }
       RunningJob job = workers.get(jobId);
-      if (job != null && job.revoked()) {
+      if (job == null) {
+        return;
+      }
+      if (job.fencingToken() > token) {
+        log.debug(
+            "job {}: revocation of token {} came after the job was claimed again (token {});"
+                + " the run goes on",
+            jobId,
+            token,
+            job.fencingToken());
+        return;
+      }
+      if (job.revoked()) {
         log.info("job {} on server {} lost its lease (revoked); cancelling it", jobId, serverId);
       }
     }

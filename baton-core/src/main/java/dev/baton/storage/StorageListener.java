@@ -12,8 +12,19 @@ public interface StorageListener {
   default void jobsAvailable(String queue) {}
 
   /**
-   * The lease of {@code jobId}, held by {@code serverId}, was revoked (the job was deleted,
-   * requeued or rescued by someone else). The owning server must be told within one second.
+   * The lease {@code revoked} was revoked (the job was deleted, requeued or rescued by someone
+   * else). The owning server must be told within one second, and cancels the run of the job that
+   * holds this lease, or an older one; a newer run of the same job (the job was claimed again
+   * meanwhile, and the news came late) is left alone. By default calls {@link #leaseRevoked(String,
+   * JobId)}.
+   */
+  default void leaseRevoked(Lease revoked) {
+    leaseRevoked(revoked.serverId(), revoked.jobId());
+  }
+
+  /**
+   * A revocation from a storage that cannot say which lease (fencing token) was revoked: the owning
+   * server cancels whatever run of the job it has. Prefer {@link #leaseRevoked(Lease)}.
    */
   default void leaseRevoked(String serverId, JobId jobId) {}
 }

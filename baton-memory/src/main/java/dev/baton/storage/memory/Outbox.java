@@ -1,6 +1,7 @@
 package dev.baton.storage.memory;
 
 import dev.baton.job.JobId;
+import dev.baton.storage.Lease;
 import dev.baton.storage.StorageListener;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -17,16 +18,14 @@ final class Outbox {
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
   private final Set<String> queues = new LinkedHashSet<>();
-  private final List<Revocation> revoked = new ArrayList<>();
-
-  private record Revocation(String serverId, JobId jobId) {}
+  private final List<Lease> revoked = new ArrayList<>();
 
   void jobsAvailable(String queue) {
     queues.add(queue);
   }
 
-  void leaseRevoked(String serverId, JobId jobId) {
-    revoked.add(new Revocation(serverId, jobId));
+  void leaseRevoked(String serverId, JobId jobId, long token) {
+    revoked.add(new Lease(jobId, serverId, token));
   }
 
   /** Moves what was gathered into a new outbox and empties this one. */
@@ -41,11 +40,11 @@ final class Outbox {
 
   void deliver(List<StorageListener> listeners) {
     for (StorageListener listener : listeners) {
-      for (Revocation r : revoked) {
+      for (Lease r : revoked) {
         try {
-          listener.leaseRevoked(r.serverId(), r.jobId());
+          listener.leaseRevoked(r);
         } catch (RuntimeException e) {
-          LOG.warn("storage listener failed on leaseRevoked({}, {})", r.serverId(), r.jobId(), e);
+          LOG.warn("storage listener failed on leaseRevoked({})", r, e);
         }
       }
       for (String queue : queues) {

@@ -221,7 +221,7 @@ final class Transitions {
     }
     JobState from = job.state;
     if (from == JobState.PROCESSING) {
-      outbox.leaseRevoked(job.owner, id);
+      outbox.leaseRevoked(job.owner, id, job.token);
     }
     toFinal(job, JobState.DELETED, now, null, null, reason, null, retention);
     return Optional.of(from);
@@ -234,7 +234,7 @@ final class Transitions {
     }
     JobState from = job.state;
     if (from == JobState.PROCESSING) {
-      outbox.leaseRevoked(job.owner, id);
+      outbox.leaseRevoked(job.owner, id, job.token);
     }
     if (from == JobState.AWAITING) {
       stopAwaiting(job);
@@ -291,7 +291,7 @@ final class Transitions {
 
   /** Back to ENQUEUED at its old place with every permit released (dead owner). */
   void rescue(JobEntry job, Instant now, String rescuerId, String reason) {
-    outbox.leaseRevoked(job.owner, job.id());
+    outbox.leaseRevoked(job.owner, job.id(), job.token);
     releasePermits(job, true, now);
     table.move(job, JobState.ENQUEUED, now, rescuerId, null, reason, null);
   }

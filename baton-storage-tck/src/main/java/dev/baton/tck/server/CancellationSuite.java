@@ -8,12 +8,23 @@ import dev.baton.client.EnqueueResult;
 import dev.baton.client.JobView;
 import dev.baton.job.JobType;
 import dev.baton.state.JobState;
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.Lease;
+import dev.baton.storage.StorageListener;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,5 +87,60 @@ public abstract class CancellationSuite extends ServerSuite {
     assertThat(runs).hasValue(2);
     assertThat(done.attempt()).isEqualTo(1);
     assertThat(entries(done, JobState.FAILED)).isEmpty();
+  }
+
+  @Test
+  void aLateRevocationOfAnOlderLeaseLeavesTheNewerRunAlone() throws Exception {
+    AtomicReference<StorageListener> serverSide = new AtomicReference<>();
+    AtomicLong token = new AtomicLong();
+    startServer(
+        listenerCapturing(fixture().newStorage(), serverSide),
+        fastConfig("late-news").build(),
+        b ->
+            b.handle(
+                LONG,
+                (args, ctx) -> {
+                  if (runs.incrementAndGet() > 1) {
+                    return;
+                  }
+                  token.set(ctx.fencingToken());
+                  runUntilCancelled(ctx, started, cancelReasons);
+                }));
+    EnqueueResult r = client().enqueue(LONG, new Wait("newer"));
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    StorageListener server = serverSide.get();
+    assertThat(server).as("the server subscribed to its storage").isNotNull();
+
+    // News of an earlier run's revocation, arriving after the job was claimed again: ignored.
+    server.leaseRevoked(new Lease(r.id(), "late-news", token.get() - 1));
+    await().during(Duration.ofMillis(300)).atMost(PROMPTLY).until(cancelReasons::isEmpty);
+
+    // The revocation of the lease this run holds cancels it within a second.
+    server.leaseRevoked(new Lease(r.id(), "late-news", token.get()));
+    await().atMost(Duration.ofSeconds(1)).until(() -> !cancelReasons.isEmpty());
+    assertThat(cancelReasons.peek()).contains("lease revoked");
+  }
+
+  /** The storage, with the listeners subscribed to it also handed to {@code captured}. */
+  private static JobStorage listenerCapturing(
+      JobStorage storage, AtomicReference<StorageListener> captured) {
+    Set<Class<?>> interfaces = new LinkedHashSet<>();
+    for (Class<?> c = storage.getClass(); c != null; c = c.getSuperclass()) {
+      interfaces.addAll(List.of(c.getInterfaces()));
+    }
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getName().equals("subscribe") && args != null && args.length == 1) {
+            captured.set((StorageListener) args[0]);
+          }
+          try {
+            return method.invoke(storage, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return (JobStorage)
+        Proxy.newProxyInstance(
+            CancellationSuite.class.getClassLoader(), interfaces.toArray(new Class<?>[0]), handler);
   }
 }

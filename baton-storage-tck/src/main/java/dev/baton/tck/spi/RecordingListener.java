@@ -1,14 +1,15 @@
 package dev.baton.tck.spi;
 
 import dev.baton.job.JobId;
+import dev.baton.storage.Lease;
 import dev.baton.storage.StorageListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A listener that remembers every notification, for assertions under Awaitility. */
 public final class RecordingListener implements StorageListener {
-  /** A heard revocation. */
-  public record Revoked(String serverId, JobId jobId) {}
+  /** A heard revocation; {@code token} is null when the storage did not name the lease. */
+  public record Revoked(String serverId, JobId jobId, Long token) {}
 
   private final List<String> available = new CopyOnWriteArrayList<>();
   private final List<Revoked> revoked = new CopyOnWriteArrayList<>();
@@ -19,8 +20,13 @@ public final class RecordingListener implements StorageListener {
   }
 
   @Override
+  public void leaseRevoked(Lease lease) {
+    revoked.add(new Revoked(lease.serverId(), lease.jobId(), lease.token()));
+  }
+
+  @Override
   public void leaseRevoked(String serverId, JobId jobId) {
-    revoked.add(new Revoked(serverId, jobId));
+    revoked.add(new Revoked(serverId, jobId, null));
   }
 
   public boolean heardJobsAvailable(String queue) {
@@ -28,7 +34,12 @@ public final class RecordingListener implements StorageListener {
   }
 
   public boolean heardRevoked(String serverId, JobId jobId) {
-    return revoked.contains(new Revoked(serverId, jobId));
+    return revoked.stream().anyMatch(r -> r.serverId().equals(serverId) && r.jobId().equals(jobId));
+  }
+
+  /** Whether a revocation of exactly this lease (server, job and fencing token) was heard. */
+  public boolean heardRevoked(Lease lease) {
+    return revoked.contains(new Revoked(lease.serverId(), lease.jobId(), lease.token()));
   }
 
   /** Forgets what was heard so far. */
