@@ -84,22 +84,37 @@ local function park(j, c, p, holder, wake)
   history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. label(p) .. who)
 end
 
+-- The same history line for every job this call leases.
+local claimed = entry('PROCESSING', server, nil, 'claimed') .. '\n'
+
+-- Leasing: one HSET (state, owner, token) and one APPEND (history) per job; the lease set and the
+-- state indexes change for all leased jobs at once (flush). {@code row} is the job's row from index
+-- 3 on (PAYLOAD order).
+local function leaseRow(id, tok, row)
+  later('SADD', P .. 'sj:' .. server, id)
+  later('ZREM', ST('ENQUEUED'), id)
+  later('ZADD', ST('PROCESSING'), NOWS, id)
+  redis.call('APPEND', P .. 'h:' .. id, claimed)
+  redis.call('HSET', J(id), 'state', 'PROCESSING', 'stateAt', NOWS, 'owner', server, 'tok', tok)
+  row[1] = id
+  row[2] = tok
+  leased[#leased + 1] = row
+end
+
 local function lease(j)
-  local tok = redis.call('HINCRBY', J(j.id), 'tok', 1)
-  redis.call('SADD', P .. 'sj:' .. server, j.id)
   if j.uh == 'UNTIL_START' then
     releaseUnique(j)
   end
   if j.wk or j.runAt then
     redis.call('HDEL', J(j.id), 'wk', 'runAt')
   end
-  enter(j, 'PROCESSING', {'owner', server}, server, nil, 'claimed')
+  local row = {}
   local v = j.extra
-  local row = {j.id, tok}
   for i = 1, #v do
     row[i + 2] = v[i] or ''
   end
-  table.insert(leased, row)
+  leaseRow(j.id, (tonumber(j.tok) or 0) + 1, row)
+  j.state = 'PROCESSING'
 end
 
 local function admit(j)
@@ -135,6 +150,15 @@ local function admit(j)
   lease(j)
 end
 
+-- The hot path reads a job in one HMGET whose reply becomes its row: state and token first (then
+-- replaced by id and new token), PAYLOAD, then what sends a job the long way (admit): permits, a
+-- wake-up mark, a run time, or uniqueness held until start.
+local FAST = {'state', 'tok', unpack(PAYLOAD)}
+local WK, RUNAT = #FAST + 1, #FAST + 2
+FAST[WK] = 'wk'
+FAST[RUNAT] = 'runAt'
+local CONC, UH = 12, 14
+
 for qi = 3, #ARGV do
   local q = Q(ARGV[qi])
   while #leased < max do
@@ -144,9 +168,15 @@ for qi = 3, #ARGV do
     end
     for i = 1, #popped, 2 do
       local id = popped[i]
-      local j = load(id, PAYLOAD)
-      if j and j.state == 'ENQUEUED' then
-        admit(j)
+      local v = redis.call('HMGET', J(id), unpack(FAST))
+      if v[1] == 'ENQUEUED' then
+        if nz(v[CONC]) or nz(v[WK]) or nz(v[RUNAT]) or v[UH] == 'UNTIL_START' then
+          admit(load(id, PAYLOAD))
+        else
+          v[WK] = nil
+          v[RUNAT] = nil
+          leaseRow(id, (tonumber(v[2]) or 0) + 1, v)
+        end
       end
     end
   end
@@ -154,5 +184,6 @@ for qi = 3, #ARGV do
     break
   end
 end
+flush()
 publish()
 return leased

@@ -44,18 +44,62 @@ local function publish()
   end
 end
 
+-- ---------------------------------------------------------------- batched index changes
+-- The hot paths (claim, finishAll) change the same few sets for every job: those changes are
+-- collected here and applied by flush() with one variadic call per key, before the script
+-- returns. Only for members nothing else in the same script touches (a job just leased or just
+-- succeeded), so the order does not matter.
+local batchList = {}
+local batchOf = {}
+local function later(cmd, key, a, b)
+  local byKey = batchOf[cmd]
+  if not byKey then
+    byKey = {}
+    batchOf[cmd] = byKey
+  end
+  local t = byKey[key]
+  if not t then
+    t = {cmd = cmd, key = key, n = 0}
+    byKey[key] = t
+    batchList[#batchList + 1] = t
+  end
+  local n = t.n + 1
+  t[n] = a
+  if b then
+    n = n + 1
+    t[n] = b
+  end
+  t.n = n
+end
+
+local function flush()
+  for _, t in ipairs(batchList) do
+    -- In slices: unpack is limited by the Lua stack; the slice is even, so ZADD pairs stay whole.
+    for i = 1, t.n, 4000 do
+      redis.call(t.cmd, t.key, unpack(t, i, math.min(t.n, i + 3999)))
+    end
+  end
+  batchList = {}
+  batchOf = {}
+end
+
 -- ---------------------------------------------------------------- job fields
 local FIELDS = {'state', 'queue', 'conc', 'uk', 'uh', 'owner', 'bk', 'wk', 'seq', 'att', 'tok',
   'parent', 'cond', 'max', 'runAt', 'bn', 'created', 'kids'}
 
 -- The fields scripts decide on (not the payload), or nil if the job does not exist.
 -- With {@code extra} field names, their raw values come back too, in j.extra (one HMGET).
+local namesWith = {}
 local function load(id, extra)
   local names = FIELDS
   if extra then
-    names = {unpack(FIELDS)}
-    for _, f in ipairs(extra) do
-      names[#names + 1] = f
+    names = namesWith[extra]
+    if not names then
+      names = {unpack(FIELDS)}
+      for _, f in ipairs(extra) do
+        names[#names + 1] = f
+      end
+      namesWith[extra] = names
     end
   end
   local v = redis.call('HMGET', J(id), unpack(names))
@@ -88,18 +132,30 @@ local function permits(j)
   return c
 end
 
--- One history line: JSON, no raw newlines (cjson escapes them), so lines join with '\n'.
-local function entry(state, server, worker, reason, et, em, es)
-  local e = {s = state, t = NOWS}
-  if nz(server) then e.sv = server end
-  if nz(worker) then e.w = worker end
-  if nz(reason) then e.r = reason end
-  if nz(et) then
-    e.et = et
-    e.em = em
-    e.es = es
+-- A JSON string literal: plain text as is, anything that needs escaping through cjson.
+local function jstr(v)
+  if string.find(v, '[%c"\\/\128-\255]') then
+    return cjson.encode(v)
   end
-  return cjson.encode(e)
+  return '"' .. v .. '"'
+end
+
+-- One history line: JSON, no raw newlines (escaped), so lines join with '\n'. Built by hand: this
+-- runs twice per job, and cjson.encode of a table costs more than the rest of the line together.
+local function entry(state, server, worker, reason, et, em, es)
+  if nz(server) and nz(worker) and nz(reason) and not nz(et) then
+    -- A finish without an error, the most frequent line: one concatenation.
+    return '{"s":"' .. state .. '","t":"' .. NOWS .. '","sv":' .. jstr(server) .. ',"w":' .. jstr(worker)
+      .. ',"r":' .. jstr(reason) .. '}'
+  end
+  local e = '{"s":"' .. state .. '","t":"' .. NOWS .. '"'
+  if nz(server) then e = e .. ',"sv":' .. jstr(server) end
+  if nz(worker) then e = e .. ',"w":' .. jstr(worker) end
+  if nz(reason) then e = e .. ',"r":' .. jstr(reason) end
+  if nz(et) then
+    e = e .. ',"et":' .. jstr(et) .. ',"em":' .. jstr(em or '') .. ',"es":' .. jstr(es or '')
+  end
+  return e .. '}'
 end
 
 -- History lives in its own string (h:<id>), appended to without reading it, so the job hash
@@ -114,18 +170,6 @@ local function setState(j, to)
   end
   redis.call('ZADD', ST(to), NOW, j.id)
   redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS)
-  j.state = to
-end
-
--- setState and history in fewer calls, with more fields written by the same HSET (the hot paths:
--- claim and finish). {@code fields} is a flat list of field, value.
-local function enter(j, to, fields, server, worker, reason, et, em, es)
-  if j.state then
-    redis.call('ZREM', ST(j.state), j.id)
-  end
-  redis.call('ZADD', ST(to), NOW, j.id)
-  history(j.id, to, server, worker, reason, et, em, es)
-  redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS, unpack(fields))
   j.state = to
 end
 
@@ -571,26 +615,61 @@ end})
 -- Leaves PROCESSING as the outcome says, only under exactly this lease (owner and token): kind S
 -- succeeded, R retry, F failed, D deleted, L released; dur is the retention or retry delay (us).
 -- Returns 1, or 0 when the lease is no longer held. The caller publishes.
+local expiries = {}
+-- PROCESSING to SUCCEEDED under a lease already checked: state, owner and expiry in one HSET,
+-- history in one APPEND, the index changes batched (flush).
+local function succeed(id, server, worker, reason, dur)
+  local at = NOW + dur
+  local atText = expiries[at]
+  if not atText then
+    atText = ts(at)
+    expiries[at] = atText
+  end
+  later('SREM', P .. 'sj:' .. server, id)
+  later('ZREM', ST('PROCESSING'), id)
+  later('ZADD', ST('SUCCEEDED'), NOWS, id)
+  later('ZADD', EXP, atText, id)
+  history(id, 'SUCCEEDED', server, worker, reason)
+  redis.call('HSET', J(id), 'state', 'SUCCEEDED', 'stateAt', NOWS, 'owner', '', 'exp', atText)
+end
+
+-- What a plain success needs to know, in one HMGET: the lease, and whether anything else is due.
+local FIN = {'state', 'owner', 'tok', 'conc', 'kids', 'uk', 'uh'}
+
 local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
+  if kind == 'S' then
+    -- The hot path reads only what it decides on, without building the job's table; permits and
+    -- continuations go the long way.
+    local v = redis.call('HMGET', J(id), unpack(FIN))
+    if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
+      return 0
+    end
+    if not nz(v[4]) and not nz(v[5]) then
+      succeed(id, server, worker, reason, tonumber(dur))
+      if nz(v[6]) then
+        releaseUnique({id = id, uk = v[6], uh = nz(v[7])})
+      end
+      return 1
+    end
+  end
   local j = load(id)
   if not j or j.state ~= 'PROCESSING' or j.owner ~= server or j.tok ~= tok then
     return 0
   end
   dur = tonumber(dur)
-  redis.call('SREM', P .. 'sj:' .. server, j.id)
   if kind == 'S' then
-    -- The hot path, in as few calls as possible: state, history, owner and expiry in one HSET.
     if j.conc then
       X.releasePermits(j, false)
     end
-    enter(j, 'SUCCEEDED', {'owner', '', 'exp', ts(NOW + dur)}, server, worker, reason)
-    redis.call('ZADD', EXP, NOW + dur, j.id)
+    succeed(j.id, server, worker, reason, dur)
+    j.state = 'SUCCEEDED'
     releaseUnique(j)
     if j.kids then
       X.decideChildren(j.id, 'SUCCEEDED', dur)
     end
     return 1
   end
+  redis.call('SREM', P .. 'sj:' .. server, j.id)
   redis.call('HDEL', J(j.id), 'owner')
   if kind == 'R' then
     X.releasePermits(j, true)
