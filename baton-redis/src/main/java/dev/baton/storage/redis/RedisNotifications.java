@@ -2,6 +2,7 @@ package dev.baton.storage.redis;
 
 import dev.baton.job.JobId;
 import dev.baton.storage.JobStorage;
+import dev.baton.storage.Lease;
 import dev.baton.storage.StorageListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -17,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Push notifications for one storage client: a dedicated pub/sub connection on the namespace's two
- * channels ({@code {ns}:ch:jobs} carries a queue name, {@code {ns}:ch:revoked} "serverId\njobId"),
- * which the scripts publish to in the same step as the change. Lettuce reconnects and re-subscribes
- * by itself; since messages sent while disconnected are lost, every (re)connection and a slow poll
- * tell listeners about every queue that has work, as a safety net.
+ * channels ({@code {ns}:ch:jobs} carries a queue name, {@code {ns}:ch:revoked}
+ * "serverId\njobId\ntoken", the revoked lease), which the scripts publish to in the same step as
+ * the change. Lettuce reconnects and re-subscribes by itself; since messages sent while
+ * disconnected are lost, every (re)connection and a slow poll tell listeners about every queue that
+ * has work, as a safety net.
  */
 final class RedisNotifications implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisNotifications.class);
@@ -86,15 +88,34 @@ final class RedisNotifications implements AutoCloseable {
         safely(() -> l.jobsAvailable(message));
       }
     } else if (revokedChannel.equals(channel)) {
-      int nl = message.lastIndexOf('\n');
-      if (nl < 0) {
+      Lease lease = revokedLease(message);
+      if (lease == null) {
         return;
       }
-      String server = message.substring(0, nl);
-      JobId job = JobId.parse(message.substring(nl + 1));
       for (StorageListener l : listeners) {
-        safely(() -> l.leaseRevoked(server, job));
+        safely(() -> l.leaseRevoked(lease));
       }
+    }
+  }
+
+  /**
+   * "serverId\njobId\ntoken" (the server id may itself contain newlines); null if malformed.
+   * Package-private for the test.
+   */
+  static Lease revokedLease(String message) {
+    int tokAt = message.lastIndexOf('\n');
+    int idAt = tokAt <= 0 ? -1 : message.lastIndexOf('\n', tokAt - 1);
+    if (idAt < 0) {
+      return null;
+    }
+    try {
+      return new Lease(
+          JobId.parse(message.substring(idAt + 1, tokAt)),
+          message.substring(0, idAt),
+          Long.parseLong(message.substring(tokAt + 1)));
+    } catch (RuntimeException e) {
+      LOG.warn("ignoring a malformed revocation message: {}", message);
+      return null;
     }
   }
 

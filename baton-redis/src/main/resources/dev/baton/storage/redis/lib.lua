@@ -228,7 +228,7 @@ local function defineRare()
       if j and j.state == 'PROCESSING' and j.owner == s then
         redis.call('HDEL', J(id), 'owner')
         if revoked then
-          table.insert(revoked, s .. '\n' .. id)
+          table.insert(revoked, s .. '\n' .. id .. '\n' .. (j.tok or '0'))
         end
         X.releasePermits(j, asRelease)
         setState(j, 'ENQUEUED')
@@ -386,7 +386,7 @@ local function defineRare()
     elseif s == 'PROCESSING' then
       if j.owner then
         redis.call('SREM', P .. 'sj:' .. j.owner, j.id)
-        table.insert(pubRevoked, j.owner .. '\n' .. j.id)
+        table.insert(pubRevoked, j.owner .. '\n' .. j.id .. '\n' .. (j.tok or '0'))
       end
       redis.call('HDEL', J(j.id), 'owner')
     elseif s == 'SUCCEEDED' or s == 'FAILED' or s == 'DELETED' then
