@@ -84,8 +84,8 @@ local function park(j, c, p, holder, wake)
   history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. label(p) .. who)
 end
 
--- The same history line for every job this call leases.
-local claimed = entry('PROCESSING', server, nil, 'claimed') .. '\n'
+-- The same history line for every job this call leases (made on the first lease).
+local claimed = nil
 
 -- Leasing: one HSET (state, owner, token) and one APPEND (history) per job; the lease set and the
 -- state indexes change for all leased jobs at once (flush). {@code row} is the job's row from index
@@ -94,6 +94,7 @@ local function leaseRow(id, tok, row)
   later('SADD', P .. 'sj:' .. server, id)
   later('ZREM', ST('ENQUEUED'), id)
   later('ZADD', ST('PROCESSING'), NOWS, id)
+  claimed = claimed or (entry('PROCESSING', server, nil, 'claimed') .. '\n')
   redis.call('APPEND', P .. 'h:' .. id, claimed)
   redis.call('HSET', J(id), 'state', 'PROCESSING', 'stateAt', NOWS, 'owner', server, 'tok', tok)
   row[1] = id
