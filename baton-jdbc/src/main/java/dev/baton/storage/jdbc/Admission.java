@@ -278,6 +278,7 @@ final class Admission {
   }
 
   private void block(JobRow row, Permit p) throws SQLException {
+    tx.durableMove = true;
     Instant now = tx.now();
     List<JobId> heldBy = holders.getOrDefault(p.key(), List.of());
     Instant wake = p.isRate() ? wakeAt(p) : null;

@@ -22,13 +22,43 @@ import java.util.UUID;
  * batched history insert.
  */
 final class ClaimOp {
-  private static final String CANDIDATES =
-      "SELECT "
+  // Parameters: the transaction's time if known (else the clock is read), whether to set
+  // synchronous_commit off for this transaction, queue, after, limit, owner, server, reason.
+  private static final String CLAIM_SIMPLE =
+      """
+      WITH t AS MATERIALIZED (
+        SELECT COALESCE(CAST(? AS timestamptz), clock_timestamp()) AS ts,
+          current_setting('synchronous_commit') AS prev),
+      s AS MATERIALIZED (
+        SELECT CASE WHEN ? THEN set_config('synchronous_commit', 'off', true) END AS v FROM t),
+      c AS MATERIALIZED (
+        SELECT\s"""
           + JobRow.COLUMNS
           + """
-           FROM baton_jobs WHERE state = 'ENQUEUED' AND queue = ? AND queue_pos > ?
-          ORDER BY queue_pos LIMIT ? FOR UPDATE SKIP LOCKED
-          """;
+         FROM baton_jobs WHERE state = 'ENQUEUED' AND queue = ? AND queue_pos > ?
+        ORDER BY queue_pos LIMIT ? FOR UPDATE SKIP LOCKED),
+      u AS (
+        UPDATE baton_jobs j SET state = 'PROCESSING', owner = ?,
+          fencing_token = j.fencing_token + 1, state_at = t.ts, run_at = NULL, blocked_key = NULL,
+          blocked_seq = NULL, blocked_since = NULL, blocked_deadline = NULL, wake_at = NULL
+        FROM c, t WHERE j.id = c.id AND c.concurrency_json IS NULL
+        RETURNING j.id, j.unique_key, j.unique_hold),
+      k AS (
+        DELETE FROM baton_unique_keys q USING u
+        WHERE u.unique_hold = 'UNTIL_START' AND q.unique_key = u.unique_key AND q.job_id = u.id),
+      h AS (
+        INSERT INTO baton_history (job_id, state, at, server_id, reason)
+        SELECT u.id, 'PROCESSING', t.ts, ?, ? FROM u, t)
+      SELECT c.*, t.ts, s.v, u.id IS NOT NULL, t.prev
+      FROM c CROSS JOIN t CROSS JOIN s LEFT JOIN u ON u.id = c.id
+      ORDER BY c.queue_pos
+      """;
+
+  /** The column of {@code t.ts} in CLAIM_SIMPLE's result; s.v, leased and t.prev follow it. */
+  private static final int TS_COLUMN = JobRow.COLUMN_COUNT + 1;
+
+  private static final String RESTORE_SYNC_COMMIT =
+      "SELECT set_config('synchronous_commit', ?, true)";
   // H2 locks every row a FOR UPDATE query reads before it applies LIMIT: it would lock the whole
   // queue. So on H2 the candidates are first read without locks, a page at a time, then locked by
   // id.
@@ -57,7 +87,8 @@ final class ClaimOp {
 
   private ClaimOp() {}
 
-  static List<LeasedJob> claim(Tx tx, String serverId, List<String> queues, int max)
+  static List<LeasedJob> claim(
+      Tx tx, String serverId, List<String> queues, int max, boolean asyncCommit)
       throws SQLException {
     List<LeasedJob> leased = new ArrayList<>();
     java.util.Set<String> lockedPermits = new java.util.HashSet<>();
@@ -67,34 +98,89 @@ final class ClaimOp {
       long after = Long.MIN_VALUE;
       while (leased.size() < max) {
         int want = max - leased.size();
-        List<JobRow> candidates = candidates(tx, queue, after, want);
+        java.util.Set<JobId> leasedAlready = new java.util.HashSet<>();
+        List<JobRow> candidates =
+            tx.dialect == Dialect.H2
+                ? peekAndLock(tx, queue, after, want)
+                : claimSimple(tx, serverId, queue, after, want, asyncCommit, leasedAlready);
         if (candidates.isEmpty()) {
           break;
         }
         after = candidates.get(candidates.size() - 1).queuePos();
-        List<JobRow> admitted = new Admission(tx, candidates, lockedPermits).admit();
-        lease(tx, serverId, admitted, leased);
+        List<JobRow> rest =
+            leasedAlready.isEmpty()
+                ? candidates
+                : candidates.stream().filter(r -> !leasedAlready.contains(r.id())).toList();
+        List<JobRow> admitted =
+            rest.isEmpty() ? List.of() : new Admission(tx, rest, lockedPermits).admit();
+        lease(tx, serverId, admitted);
+        admitted.forEach(r -> leasedAlready.add(r.id()));
+        for (JobRow row : candidates) {
+          if (leasedAlready.contains(row.id())) {
+            leased.add(
+                new LeasedJob(
+                    new Lease(row.id(), serverId, row.token() + 1),
+                    row.spec(),
+                    row.attempt(),
+                    row.createdAt()));
+          }
+        }
         if (candidates.size() < want) {
           break;
         }
       }
     }
+    if (tx.asyncCommit && tx.durableMove) {
+      // Admission parked, rescheduled or deleted a job: that commit waits for the flush after all.
+      try (PreparedStatement ps = tx.prepare(RESTORE_SYNC_COMMIT)) {
+        ps.setString(1, tx.previousSyncCommit);
+        ps.executeQuery().close();
+      }
+    }
     return leased;
   }
 
-  private static List<JobRow> candidates(Tx tx, String queue, long after, int limit)
+  /**
+   * PostgreSQL: one statement locks the candidates, leases those without permits (the common case),
+   * releases their until-start uniqueness keys and writes their history; it returns every candidate
+   * in queue order, so that the ones with permits go through {@link Admission}. Leased rows are
+   * read with the columns a lease needs only; their ids are added to {@code leased}.
+   */
+  private static List<JobRow> claimSimple(
+      Tx tx,
+      String serverId,
+      String queue,
+      long after,
+      int limit,
+      boolean asyncCommit,
+      java.util.Set<JobId> leased)
       throws SQLException {
-    if (tx.dialect == Dialect.H2) {
-      return peekAndLock(tx, queue, after, limit);
-    }
     List<JobRow> rows = new ArrayList<>();
-    try (PreparedStatement ps = tx.prepare(CANDIDATES)) {
-      ps.setString(1, queue);
-      ps.setLong(2, after);
-      ps.setInt(3, limit);
+    try (PreparedStatement ps = tx.prepare(CLAIM_SIMPLE)) {
+      tx.bindNowIfKnown(ps, 1);
+      ps.setBoolean(2, asyncCommit && !tx.asyncCommit);
+      ps.setString(3, queue);
+      ps.setLong(4, after);
+      ps.setInt(5, limit);
+      ps.setString(6, serverId);
+      ps.setString(7, serverId);
+      ps.setString(8, "claimed by " + serverId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(JobRow.read(rs));
+          if (tx.nowIfKnown() == null) {
+            tx.nowIs(Sql.instant(rs, TS_COLUMN));
+          }
+          if (rs.getString(TS_COLUMN + 1) != null && !tx.asyncCommit) {
+            tx.asyncCommit = true;
+            tx.previousSyncCommit = rs.getString(TS_COLUMN + 3);
+          }
+          if (rs.getBoolean(TS_COLUMN + 2)) {
+            JobRow row = JobRow.readForLease(rs);
+            leased.add(row.id());
+            rows.add(row);
+          } else {
+            rows.add(JobRow.read(rs));
+          }
         }
       }
     }
@@ -142,8 +228,7 @@ final class ClaimOp {
     return rows;
   }
 
-  private static void lease(Tx tx, String serverId, List<JobRow> admitted, List<LeasedJob> out)
-      throws SQLException {
+  private static void lease(Tx tx, String serverId, List<JobRow> admitted) throws SQLException {
     if (admitted.isEmpty()) {
       return;
     }
@@ -161,12 +246,6 @@ final class ClaimOp {
         tx.update(RELEASE_UNTIL_START, u.key(), row.id());
       }
       tx.history(row.id(), JobState.PROCESSING, serverId, null, "claimed by " + serverId);
-      out.add(
-          new LeasedJob(
-              new Lease(row.id(), serverId, row.token() + 1),
-              row.spec(),
-              row.attempt(),
-              row.createdAt()));
     }
   }
 

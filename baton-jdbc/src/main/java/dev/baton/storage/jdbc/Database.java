@@ -28,12 +28,17 @@ final class Database {
   final Notifications notifications;
   private final String description;
 
+  /** PostgreSQL: claims commit without waiting for the WAL flush unless this is set. */
+  final boolean durableClaims;
+
   Database(
       DataSource dataSource,
       Dialect dialect,
       String schema,
       Notifications notifications,
-      String description) {
+      String description,
+      boolean durableClaims) {
+    this.durableClaims = durableClaims;
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.schema = schema;

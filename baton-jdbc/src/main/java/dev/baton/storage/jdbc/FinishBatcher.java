@@ -2,12 +2,15 @@ package dev.baton.storage.jdbc;
 
 import dev.baton.BatonException;
 import dev.baton.job.JobId;
+import dev.baton.state.ExceptionInfo;
+import dev.baton.state.JobState;
 import dev.baton.storage.Completion;
 import dev.baton.storage.Lease;
 import dev.baton.storage.RunOutcome;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,6 +34,45 @@ final class FinishBatcher implements AutoCloseable {
 
   private static final String LOCK_ALL =
       "SELECT " + JobRow.COLUMNS + " FROM baton_jobs WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+
+  // One statement finishes every job of the group that needs nothing beyond its own row (no
+  // permits, no uniqueness key to release, no continuations) and writes their history. Parameters:
+  // the transaction's time if known (else the clock is read), then one array per column of v.
+  // The expected state comes from v, not a literal: a literal would let the planner read the rows
+  // through an index on state (baton_jobs_state, baton_jobs_owner), whose entries of rows that
+  // were PROCESSING pile up until vacuum; joined through v, the rows are read by primary key.
+  private static final String FINISH_SIMPLE =
+      """
+      WITH t AS MATERIALIZED (SELECT COALESCE(CAST(? AS timestamptz), clock_timestamp()) AS ts),
+      v AS MATERIALIZED (
+        SELECT *, CAST('PROCESSING' AS VARCHAR(16)) AS expected FROM unnest(CAST(? AS uuid[]), CAST(? AS text[]), CAST(? AS bigint[]),
+          CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS int[]),
+          CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+          CAST(? AS text[]))
+        AS v(id, owner, token, target, expire_us, run_us, bump, worker, reason, error_type,
+          error_message, error_stack)),
+      u AS (
+        UPDATE baton_jobs j SET state = v.target, owner = NULL, state_at = t.ts,
+          run_at = t.ts + v.run_us * INTERVAL '1 microsecond',
+          expire_at = t.ts + v.expire_us * INTERVAL '1 microsecond', attempt = j.attempt + v.bump
+        FROM v, t
+        WHERE j.id = v.id AND j.state = v.expected AND j.owner = v.owner
+          AND j.fencing_token = v.token AND j.concurrency_json IS NULL AND NOT j.has_children
+          AND (j.unique_key IS NULL OR j.unique_hold = 'TTL')
+        RETURNING j.id, j.queue, v.target),
+      h AS (
+        INSERT INTO baton_history
+          (job_id, state, at, server_id, worker, reason, error_type, error_message, error_stack)
+        SELECT v.id, v.target, t.ts, v.owner, v.worker, v.reason, v.error_type, v.error_message,
+          v.error_stack
+        FROM u JOIN v ON v.id = u.id CROSS JOIN t)
+      SELECT u.id, u.queue, u.target, t.ts FROM u CROSS JOIN t
+      """;
+
+  /** The element types of FINISH_SIMPLE's arrays, in the order of v's columns. */
+  private static final String[] ARRAY_TYPES = {
+    "uuid", "text", "int8", "text", "int8", "int8", "int4", "text", "text", "text", "text", "text"
+  };
 
   private record Pending(Completion completion, CompletableFuture<Boolean> result) {}
 
@@ -103,6 +145,9 @@ final class FinishBatcher implements AutoCloseable {
    * others were applied.
    */
   List<Boolean> applyAll(List<Completion> completions) {
+    if (completions.size() == 1) {
+      return db.tx("finish", tx -> finishAll(tx, completions));
+    }
     if (completions.size() > 1) {
       try {
         return db.tx("finish", tx -> finishAll(tx, completions));
@@ -114,7 +159,7 @@ final class FinishBatcher implements AutoCloseable {
     RuntimeException first = null;
     for (Completion c : completions) {
       try {
-        results.add(db.tx("finish", tx -> JobOps.finish(tx, c.lease(), c.worker(), c.outcome())));
+        results.add(db.tx("finish", tx -> finishAll(tx, List.of(c)).get(0)));
       } catch (RuntimeException e) {
         first = first == null ? e : first;
         results.add(false);
@@ -127,7 +172,121 @@ final class FinishBatcher implements AutoCloseable {
     return results;
   }
 
-  private static List<Boolean> finishAll(Tx tx, List<Completion> group) throws SQLException {
+  private static List<Boolean> finishAll(Tx tx, List<Completion> all) throws SQLException {
+    Boolean[] results = new Boolean[all.size()];
+    if (tx.dialect == Dialect.POSTGRES) {
+      finishSimple(tx, all, results);
+    }
+    List<Completion> group = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      if (results[i] == null) {
+        group.add(all.get(i));
+      }
+    }
+    if (!group.isEmpty()) {
+      List<Boolean> careful = finishLocked(tx, group);
+      for (int i = 0, j = 0; i < all.size(); i++) {
+        if (results[i] == null) {
+          results[i] = careful.get(j++);
+        }
+      }
+    }
+    return java.util.Arrays.asList(results);
+  }
+
+  /**
+   * The set-based path: marks {@code true} in {@code results} the completions it applied. The first
+   * completion of each job is tried (a later one for the same job is judged by the careful path,
+   * after it); a completion it does not apply (a stale lease, or a job that needs more than its
+   * row) is left to the careful path.
+   */
+  private static void finishSimple(Tx tx, List<Completion> all, Boolean[] results)
+      throws SQLException {
+    int n = all.size();
+    List<Integer> tried = new ArrayList<>(n);
+    java.util.Set<JobId> seen = new java.util.HashSet<>();
+    List<List<Object>> columns = new ArrayList<>();
+    for (int k = 0; k < ARRAY_TYPES.length; k++) {
+      columns.add(new ArrayList<>(n));
+    }
+    for (int i = 0; i < n; i++) {
+      Completion c = all.get(i);
+      RunOutcome o = c.outcome();
+      Duration expire =
+          o instanceof RunOutcome.Succeeded s
+              ? s.retention()
+              : o instanceof RunOutcome.Deleted d ? d.retention() : null;
+      Duration run = o instanceof RunOutcome.Retry r ? r.delay() : null;
+      Long expireUs = micros(expire);
+      Long runUs = micros(run);
+      if ((expire != null && expireUs == null)
+          || (run != null && runUs == null)
+          || !seen.add(c.lease().jobId())) {
+        continue;
+      }
+      ExceptionInfo error =
+          o instanceof RunOutcome.Failed f
+              ? f.error()
+              : o instanceof RunOutcome.Retry r ? r.error() : null;
+      tried.add(i);
+      Object[] row = {
+        c.lease().jobId().value(),
+        c.lease().serverId(),
+        c.lease().token(),
+        o.target().name(),
+        expireUs,
+        runUs,
+        o instanceof RunOutcome.Retry ? 1 : 0,
+        c.worker(),
+        o.reason() == null ? "" : o.reason(),
+        error == null ? null : error.type(),
+        error == null ? null : error.message(),
+        error == null ? null : error.stackTrace()
+      };
+      for (int k = 0; k < row.length; k++) {
+        columns.get(k).add(row[k]);
+      }
+    }
+    if (tried.isEmpty()) {
+      return;
+    }
+    java.util.Set<JobId> done = new java.util.HashSet<>();
+    try (PreparedStatement ps = tx.prepare(FINISH_SIMPLE)) {
+      tx.bindNowIfKnown(ps, 1);
+      for (int k = 0; k < ARRAY_TYPES.length; k++) {
+        ps.setArray(k + 2, tx.c.createArrayOf(ARRAY_TYPES[k], columns.get(k).toArray()));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          done.add(Sql.jobId(rs, "id"));
+          if (JobState.ENQUEUED.name().equals(rs.getString(3))) {
+            tx.jobsAvailable(rs.getString(2));
+          }
+          tx.nowIs(Sql.instant(rs, 4));
+        }
+      }
+    }
+    for (int i : tried) {
+      if (done.contains(all.get(i).lease().jobId())) {
+        results[i] = true;
+      }
+    }
+  }
+
+  /** Microseconds of {@code d}, or null if null or too long for a bigint of microseconds. */
+  private static Long micros(Duration d) {
+    if (d == null) {
+      return null;
+    }
+    try {
+      return Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1000);
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /** The careful path: every row locked (in id order), then permit rows, then one job at a time. */
+  private static List<Boolean> finishLocked(Tx tx, List<Completion> group) throws SQLException {
     List<UUID> ids =
         group.stream()
             .map(c -> c.lease().jobId().value())

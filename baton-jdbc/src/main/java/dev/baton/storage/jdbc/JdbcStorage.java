@@ -66,6 +66,11 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     log.info("Baton {} ready (schema version {})", description, SchemaMigrator.LATEST);
   }
 
+  /** For tests in this package: the transactions behind this storage. */
+  Database database() {
+    return db;
+  }
+
   /** PostgreSQL at a JDBC URL, e.g. {@code jdbc:postgresql://localhost:5432/app}. */
   public static JdbcStorageBuilder postgres(String url) {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
@@ -183,7 +188,7 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (max <= 0 || queues.isEmpty()) {
       return List.of();
     }
-    return db.tx("claim", tx -> ClaimOp.claim(tx, serverId, queues, max));
+    return db.tx("claim", tx -> ClaimOp.claim(tx, serverId, queues, max, !db.durableClaims));
   }
 
   @Override

@@ -45,6 +45,7 @@ public final class JdbcStorageBuilder {
   private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
   private boolean synchronousCommit = true;
+  private boolean durableClaims;
 
   JdbcStorageBuilder(Dialect dialect, String url, DataSource dataSource) {
     this.dialect = dialect;
@@ -119,6 +120,21 @@ public final class JdbcStorageBuilder {
     return this;
   }
 
+  /**
+   * PostgreSQL only. By default a claim's commit does not wait for its WAL to be flushed to disk
+   * ({@code synchronous_commit} is off for the claim transaction only): a claim is a lease, not an
+   * outcome. The next durable commit of the database (a job's finish, any create) flushes it too;
+   * only if the database server itself crashes within that window (about 200 ms at most) is the
+   * claim forgotten: the job is ENQUEUED again and may run elsewhere, the first run is cancelled by
+   * its server's next heartbeat and its finish is refused by the fencing check. Creates, finishes
+   * and every other transition stay durable. {@code true} makes claims durable as well, at the
+   * price of one disk flush per claim. Default: false.
+   */
+  public JdbcStorageBuilder durableClaims(boolean durableClaims) {
+    this.durableClaims = durableClaims;
+    return this;
+  }
+
   public JdbcStorage build() {
     String normalized = schema == null ? null : dialect.normalize(schema);
     if (dialect == Dialect.H2 && normalized != null && url != null) {
@@ -132,7 +148,8 @@ public final class JdbcStorageBuilder {
           dialect == Dialect.POSTGRES
               ? new PgNotifications(this::listenConnection, normalized == null ? "" : normalized)
               : new PolledNotifications(pool, pollInterval);
-      Database db = new Database(pool, dialect, normalized, notifications, describe());
+      Database db =
+          new Database(pool, dialect, normalized, notifications, describe(), durableClaims);
       return new JdbcStorage(db, pool, describe());
     } catch (SQLException e) {
       pool.close();

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 
 /** One row of {@code baton_jobs}, as read inside a transaction. */
 record JobRow(
@@ -43,6 +44,9 @@ record JobRow(
       owner, created_at, state_at, run_at, expire_at, progress, queue_pos, blocked_key,
       blocked_seq, blocked_since, blocked_deadline, wake_at, blocked_tries
       """;
+
+  /** How many columns {@link #COLUMNS} names. */
+  static final int COLUMN_COUNT = 29;
 
   static final String SELECT_FOR_UPDATE =
       "SELECT " + COLUMNS + " FROM baton_jobs WHERE id = ? FOR UPDATE";
@@ -108,6 +112,56 @@ record JobRow(
         Sql.instant(rs, "blocked_deadline"),
         Sql.instant(rs, "wake_at"),
         rs.getInt("blocked_tries"));
+  }
+
+  /**
+   * An ENQUEUED row without permits as {@link #COLUMNS} returns it, reading (by position) only what
+   * a lease needs: the spec, attempt, token, creation time and queue position.
+   */
+  static JobRow readForLease(ResultSet rs) throws SQLException {
+    String uniqueKey = rs.getString(11);
+    Uniqueness unique = null;
+    if (uniqueKey != null) {
+      long ttl = rs.getLong(13);
+      unique =
+          new Uniqueness(
+              uniqueKey,
+              Uniqueness.Hold.valueOf(rs.getString(12)),
+              rs.wasNull() ? null : Duration.ofMillis(ttl));
+    }
+    String continueOn = rs.getString(8);
+    UUID parent = rs.getObject(7, UUID.class);
+    JobSpec spec =
+        new JobSpec(
+            new JobId(rs.getObject(1, UUID.class)),
+            rs.getString(2),
+            rs.getString(3),
+            rs.getString(4),
+            rs.getString(5),
+            rs.getInt(6),
+            parent == null ? null : new JobId(parent),
+            continueOn == null ? null : ContinuationCondition.valueOf(continueOn),
+            readConcurrency(rs.getString(10)),
+            unique);
+    return new JobRow(
+        spec,
+        JobState.ENQUEUED,
+        rs.getInt(15),
+        rs.getLong(16),
+        null,
+        Sql.instant(rs, 18),
+        null,
+        null,
+        null,
+        0,
+        rs.getLong(23),
+        false,
+        null,
+        null,
+        null,
+        null,
+        null,
+        0);
   }
 
   static String writeConcurrency(Concurrency c) {

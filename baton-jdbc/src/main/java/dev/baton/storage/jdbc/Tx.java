@@ -35,6 +35,20 @@ final class Tx {
   final List<Revocation> revoked = new ArrayList<>();
 
   /**
+   * PostgreSQL: this transaction has set {@code synchronous_commit} to off for itself (a claim that
+   * only leases); {@link #previousSyncCommit} is the setting it had before.
+   */
+  boolean asyncCommit;
+
+  String previousSyncCommit;
+
+  /**
+   * A move that must not be lost was made in a transaction that set {@link #asyncCommit}: the
+   * commit waits for the WAL flush after all.
+   */
+  boolean durableMove;
+
+  /**
    * True when the transaction is the application's (transactional enqueue): the storage does not
    * see its commit, so its announcements must reach this process through the poll as well.
    */
@@ -60,6 +74,30 @@ final class Tx {
       }
     }
     return now;
+  }
+
+  /** The time a statement read from the database clock, when this transaction has none yet. */
+  void nowIs(Instant t) {
+    if (now == null) {
+      now = t;
+    }
+  }
+
+  /** The transaction's time if it was read already, else null. */
+  Instant nowIfKnown() {
+    return now;
+  }
+
+  /**
+   * Binds the transaction's time, or NULL if it was not read yet: the statement then reads the
+   * clock itself ({@code COALESCE(CAST(? AS timestamptz), clock_timestamp())}) and returns it.
+   */
+  void bindNowIfKnown(PreparedStatement ps, int index) throws SQLException {
+    if (now == null) {
+      ps.setNull(index, java.sql.Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(index, Sql.ts(now));
+    }
   }
 
   void history(JobId job, JobState state, String serverId, String worker, String reason)
