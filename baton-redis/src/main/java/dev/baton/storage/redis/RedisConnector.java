@@ -3,17 +3,20 @@ package dev.baton.storage.redis;
 import dev.baton.BatonException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisFunctionCommands;
 import io.lettuce.core.api.sync.RedisScriptingCommands;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -29,6 +32,7 @@ final class RedisConnector implements AutoCloseable {
   private final RedisClusterClient clusterClient;
   private final StatefulConnection<String, String> connection;
   private final RedisScriptingCommands<String, String> commands;
+  private final RedisFunctionCommands<String, String> functions;
 
   RedisConnector(String uriText, boolean cluster, Duration timeout) {
     try {
@@ -63,10 +67,12 @@ final class RedisConnector implements AutoCloseable {
         StatefulRedisClusterConnection<String, String> c = clusterClient.connect();
         connection = c;
         commands = c.sync();
+        functions = c.sync();
       } else {
         StatefulRedisConnection<String, String> c = client.connect();
         connection = c;
         commands = c.sync();
+        functions = c.sync();
       }
     } catch (RuntimeException e) {
       shutdownClients();
@@ -104,6 +110,37 @@ final class RedisConnector implements AutoCloseable {
 
   RedisScriptingCommands<String, String> commands() {
     return commands;
+  }
+
+  RedisFunctionCommands<String, String> functions() {
+    return functions;
+  }
+
+  /**
+   * Loads (or replaces) a function library on the Redis, or on every master of the cluster: a
+   * function exists only on the nodes it was loaded on (replicas get it from their master).
+   */
+  void loadLibrary(String code) {
+    if (connection instanceof StatefulRedisClusterConnection<String, String> c) {
+      for (RedisClusterNode node : c.getPartitions()) {
+        if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          load(c.getConnection(node.getNodeId()).sync(), code);
+        }
+      }
+    } else {
+      load(functions, code);
+    }
+  }
+
+  /** The library's name says its version: one of that name already there is this one. */
+  private static void load(RedisFunctionCommands<String, String> node, String code) {
+    try {
+      node.functionLoad(code, false);
+    } catch (RedisCommandExecutionException e) {
+      if (!String.valueOf(e.getMessage()).contains("already exists")) {
+        throw e;
+      }
+    }
   }
 
   /** A new pub/sub connection; Lettuce reconnects it and re-subscribes its channels by itself. */

@@ -48,7 +48,7 @@ final class RedisPreflight {
     if (lower.contains("unknown command") || lower.contains("noscript") || lower.contains("eval")) {
       return "Redis at "
           + where
-          + " does not run Lua scripts (EVAL/EVALSHA disabled or renamed?);"
+          + " does not run Lua scripts (FUNCTION/FCALL and EVAL/EVALSHA disabled or renamed?);"
           + " Baton runs every operation as a script. Cause: "
           + msg;
     }

@@ -70,7 +70,13 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     String prefix = "{" + b.namespace + "}:";
     this.connector = new RedisConnector(b.uri, b.cluster, b.commandTimeout);
     try {
-      this.scripts = new LuaScripts(connector.commands(), prefix);
+      this.scripts =
+          new LuaScripts(
+              connector.commands(),
+              connector.functions(),
+              connector::loadLibrary,
+              prefix,
+              b.functions);
       this.notifications =
           new RedisNotifications(connector, prefix, b.pollInterval, this::queuesWithWork);
       RedisPreflight.check(connector, scripts);
@@ -79,9 +85,11 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
       throw e;
     }
     LOG.info(
-        "Redis storage on {} (cluster={}), namespace '{}', command timeout {}, poll {}",
+        "Redis storage on {} (cluster={}, operations as {}), namespace '{}', command timeout {},"
+            + " poll {}",
         connector.where(),
         b.cluster,
+        scripts.functions() ? "functions" : "scripts",
         b.namespace,
         b.commandTimeout,
         b.pollInterval);
@@ -89,6 +97,11 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Whether the operations run as a Redis function library (FCALL), not as EVALSHA scripts. */
+  boolean usesFunctions() {
+    return scripts.functions();
   }
 
   /** The namespace this storage's keys live under ({@code {namespace}:...}). */
@@ -555,6 +568,7 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     private String namespace = DEFAULT_NAMESPACE;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private boolean functions = true;
 
     private Builder() {}
 
@@ -585,6 +599,16 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     /** How often listeners are told about queues with work, as a pub/sub safety net (5 s). */
     public Builder pollInterval(Duration pollInterval) {
       this.pollInterval = pollInterval;
+      return this;
+    }
+
+    /**
+     * Whether to run the operations as a Redis 7 function library ({@code FUNCTION LOAD} once,
+     * {@code FCALL}; default true), falling back to {@code EVALSHA} scripts where Redis refuses it.
+     * False: always scripts (e.g. where ACLs allow EVALSHA but not FUNCTION).
+     */
+    public Builder functions(boolean functions) {
+      this.functions = functions;
       return this;
     }
 

@@ -1,18 +1,21 @@
--- lib.lua: helpers shared by every operation script. RedisStorage prepends this file to each
--- operation's own file, so each SPI operation still runs as ONE script (one EVALSHA).
+-- lib.lua: helpers shared by every operation script. Each operation file runs after this file and
+-- a call of begin(KEYS, ARGV): as ONE script (EVALSHA; lib.lua prepended), or, on Redis 7+, as one
+-- function of the library that holds lib.lua once and every operation (FCALL). See LuaScripts.
 --
 -- KEYS[1] is the namespace prefix "{ns}:"; every key below starts with it, so all of a namespace
 -- lives in one Redis Cluster hash slot. Times are microseconds since the epoch from Redis TIME,
 -- never the caller's clock. Key layout: docs/redis.md.
 
-local P = KEYS[1]
-local T = redis.call('TIME')
-local NOW = tonumber(T[1]) * 1000000 + tonumber(T[2])
+-- Per call, set by begin(): the prefix, the clock (TIME reply, microseconds, as text), ARGV.
+local P, T, NOW, NOWS, A
+local SCHED, EXP, DL, RW, CK
+-- Per call (a function library keeps its locals between calls): notifications, batched index
+-- changes, decoded permits, expiry texts, field lists.
+local pubQueues, pubRevoked, batchList, batchOf, decoded, expiries, namesWith
 
 local function ts(n)
   return string.format('%.0f', n)
 end
-local NOWS = ts(NOW)
 
 local function nz(v)
   if v == false or v == '' then
@@ -24,15 +27,8 @@ end
 local function J(id) return P .. 'j:' .. id end
 local function Q(q) return P .. 'q:' .. q end
 local function ST(s) return P .. 'st:' .. s end
-local SCHED = P .. 'sched'
-local EXP = P .. 'exp'
-local DL = P .. 'dl'
-local RW = P .. 'rw'
-local CK = P .. 'ck'
 
 -- ---------------------------------------------------------------- notifications (sent at the end)
-local pubQueues = {}
-local pubRevoked = {}
 -- Revocations go first: a subscriber hears that its lease is gone before it hears that the same
 -- job is claimable again, so it never mistakes its own new lease for the revoked one.
 local function publish()
@@ -49,8 +45,6 @@ end
 -- collected here and applied by flush() with one variadic call per key, before the script
 -- returns. Only for members nothing else in the same script touches (a job just leased or just
 -- succeeded), so the order does not matter.
-local batchList = {}
-local batchOf = {}
 local function later(cmd, key, a, b)
   local byKey = batchOf[cmd]
   if not byKey then
@@ -89,7 +83,6 @@ local FIELDS = {'state', 'queue', 'conc', 'uk', 'uh', 'owner', 'bk', 'wk', 'seq'
 
 -- The fields scripts decide on (not the payload), or nil if the job does not exist.
 -- With {@code extra} field names, their raw values come back too, in j.extra (one HMGET).
-local namesWith = {}
 local function load(id, extra)
   local names = FIELDS
   if extra then
@@ -119,7 +112,6 @@ local function load(id, extra)
   return j
 end
 
-local decoded = {}
 local function permits(j)
   if not j.conc then
     return nil
@@ -471,14 +463,14 @@ local function defineRare()
   end
 
   -- ---------------------------------------------------------------- creation
-  -- Reads {@code count} jobs of 15 arguments each from ARGV, starting at {@code at}; returns the flat
+  -- Reads {@code count} jobs of 15 arguments each from ARGV (A), starting at {@code at}; returns the flat
   -- results {id, created (1/0), state, ...}, or an error before writing anything.
   local NEWJOB = 15
   function X.createJobs(at, count)
     local inBatch = {}
     for i = 0, count - 1 do
       local b = at + i * NEWJOB
-      local id, parent = ARGV[b], ARGV[b + 6]
+      local id, parent = A[b], A[b + 6]
       if parent ~= '' and not inBatch[parent] and redis.call('EXISTS', J(parent)) == 0 then
         return nil, 'unknown parent job ' .. parent .. ' of job ' .. id
       end
@@ -488,8 +480,8 @@ local function defineRare()
     local seenQueues = {}
     for i = 0, count - 1 do
       local b = at + i * NEWJOB
-      local id, queue, parent, cond = ARGV[b], ARGV[b + 2], ARGV[b + 6], ARGV[b + 7]
-      local uk, uh, uttl, runAt, delay = ARGV[b + 9], ARGV[b + 10], ARGV[b + 11], ARGV[b + 12], ARGV[b + 13]
+      local id, queue, parent, cond = A[b], A[b + 2], A[b + 6], A[b + 7]
+      local uk, uh, uttl, runAt, delay = A[b + 9], A[b + 10], A[b + 11], A[b + 12], A[b + 13]
       local existing = redis.call('HGET', J(id), 'state')
       local holder = nil
       if not existing and uk ~= '' then
@@ -512,7 +504,7 @@ local function defineRare()
         elseif delay ~= '' then
           due = NOW + tonumber(delay)
         end
-        local reason = ARGV[b + 14]
+        local reason = A[b + 14]
         local target = 'READY'
         if parent ~= '' then
           local ps = redis.call('HGET', J(parent), 'state')
@@ -529,8 +521,8 @@ local function defineRare()
           target = (due and due > NOW) and 'SCHEDULED' or 'ENQUEUED'
         end
         -- One HSET with everything, so a plain enqueue costs a handful of calls.
-        local f = {'id', id, 'type', ARGV[b + 1], 'queue', queue, 'args', ARGV[b + 3],
-          'meta', ARGV[b + 4], 'max', ARGV[b + 5], 'att', 1, 'tok', 0, 'created', NOWS, 'prog', 0,
+        local f = {'id', id, 'type', A[b + 1], 'queue', queue, 'args', A[b + 3],
+          'meta', A[b + 4], 'max', A[b + 5], 'att', 1, 'tok', 0, 'created', NOWS, 'prog', 0,
           'state', target, 'stateAt', NOWS}
         redis.call('SET', P .. 'h:' .. id, entry(target, nil, nil, reason) .. '\n')
         local function add(k, v)
@@ -541,8 +533,8 @@ local function defineRare()
           add('parent', parent)
           add('cond', cond)
         end
-        if ARGV[b + 8] ~= '' then
-          add('conc', ARGV[b + 8])
+        if A[b + 8] ~= '' then
+          add('conc', A[b + 8])
         end
         if uk ~= '' then
           add('uk', uk)
@@ -601,6 +593,7 @@ local function defineRare()
     return out
   end
 end
+-- lazy:begin (a function library, which has no setmetatable, defines them once when loaded)
 setmetatable(X, {__index = function(t, name)
   setmetatable(t, nil)
   defineRare()
@@ -610,12 +603,12 @@ setmetatable(X, {__index = function(t, name)
   end
   return f
 end})
+-- lazy:end
 
 -- ---------------------------------------------------------------- finishing (finish, finishAll)
 -- Leaves PROCESSING as the outcome says, only under exactly this lease (owner and token): kind S
 -- succeeded, R retry, F failed, D deleted, L released; dur is the retention or retry delay (us).
 -- Returns 1, or 0 when the lease is no longer held. The caller publishes.
-local expiries = {}
 -- PROCESSING to SUCCEEDED under a lease already checked: state, owner and expiry in one HSET,
 -- history in one APPEND, the index changes batched (flush).
 local function succeed(id, server, worker, reason, dur)
@@ -694,4 +687,15 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     history(j.id, 'ENQUEUED', server, worker, reason)
   end
   return 1
+end
+
+-- Every operation starts here: the namespace, the clock and empty per-call state.
+local function begin(keys, args)
+  P, A = keys[1], args
+  T = redis.call('TIME')
+  NOW = tonumber(T[1]) * 1000000 + tonumber(T[2])
+  NOWS = ts(NOW)
+  SCHED, EXP, DL, RW, CK = P .. 'sched', P .. 'exp', P .. 'dl', P .. 'rw', P .. 'ck'
+  pubQueues, pubRevoked, batchList, batchOf, decoded, expiries = {}, {}, {}, {}, {}, {}
+  namesWith = {}
 end

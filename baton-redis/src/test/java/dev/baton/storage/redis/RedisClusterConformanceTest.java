@@ -1,7 +1,11 @@
 package dev.baton.storage.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.baton.job.JobId;
+import dev.baton.storage.JobSpec;
+import dev.baton.storage.NewJob;
 import dev.baton.tck.StorageConformanceKit;
 import dev.baton.tck.StorageFixture;
 import java.nio.file.Path;
@@ -9,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The whole conformance kit against a 3-master Redis Cluster this test starts on loopback ports
@@ -75,6 +80,30 @@ class RedisClusterConformanceTest extends StorageConformanceKit {
   @Override
   protected StorageFixture createFixture() {
     return new RedisFixture("redis://127.0.0.1:" + PORTS[0], true);
+  }
+
+  @Test
+  void functionsAreLoadedOnEveryMasterAndAgainAfterAFlush() throws Exception {
+    RedisFixture fixture = new RedisFixture("redis://127.0.0.1:" + PORTS[0], true);
+    try {
+      RedisStorage storage = (RedisStorage) fixture.newStorage();
+      assertThat(storage.usesFunctions()).isTrue();
+      for (RedisServerProcess node : NODES) {
+        assertThat(node.cli("function", "list")).contains("baton_");
+      }
+      for (RedisServerProcess node : NODES) {
+        node.cli("function", "flush");
+      }
+      JobSpec spec =
+          new JobSpec(JobId.newId(), "t", "default", "{}", "{}", 3, null, null, null, null);
+      assertThat(storage.create(List.of(NewJob.now(spec, "new")))).hasSize(1);
+      assertThat(storage.claim("s1", List.of("default"), 1)).hasSize(1);
+      for (RedisServerProcess node : NODES) {
+        assertThat(node.cli("function", "list")).contains("baton_");
+      }
+    } finally {
+      fixture.close();
+    }
   }
 
   private static void deleteRecursively(Path dir) throws java.io.IOException {

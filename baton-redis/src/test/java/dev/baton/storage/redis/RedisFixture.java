@@ -24,10 +24,17 @@ final class RedisFixture implements StorageFixture {
   private final boolean cluster;
   private final String namespace = "tck-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<RedisStorage> opened = new ArrayList<>();
+  private final boolean functions;
 
   RedisFixture(String uri, boolean cluster) {
+    this(uri, cluster, true);
+  }
+
+  /** {@code functions}: false to run every operation as an EVALSHA script (Redis 6.2's way). */
+  RedisFixture(String uri, boolean cluster, boolean functions) {
     this.uri = uri;
     this.cluster = cluster;
+    this.functions = functions;
   }
 
   String namespace() {
@@ -42,6 +49,7 @@ final class RedisFixture implements StorageFixture {
             .cluster(cluster)
             .namespace(namespace)
             .pollInterval(Duration.ofSeconds(1))
+            .functions(functions)
             .build();
     opened.add(s);
     return s;

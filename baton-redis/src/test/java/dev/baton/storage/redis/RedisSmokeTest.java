@@ -74,16 +74,44 @@ class RedisSmokeTest {
 
   @Test
   void scriptsAreSentAgainAfterRedisLostThem() {
+    RedisFixture scriptsOnly = new RedisFixture(RedisConformanceTest.URI, false, false);
+    try {
+      RedisStorage s = (RedisStorage) scriptsOnly.newStorage();
+      assertThat(s.usesFunctions()).isFalse();
+      s.now();
+      withRedis(conn -> conn.sync().scriptFlush());
+      assertThat(s.now()).isNotNull();
+      assertThat(s.countByState()).isNotNull();
+    } finally {
+      scriptsOnly.close();
+    }
+  }
+
+  @Test
+  void functionsAreLoadedAgainAfterRedisLostThem() {
+    assertThat(storage.usesFunctions()).isTrue();
     storage.now();
+    withRedis(conn -> conn.sync().functionFlush(io.lettuce.core.FlushMode.SYNC));
+    JobSpec a = spec(null);
+    assertThat(storage.create(List.of(NewJob.now(a, "new")))).hasSize(1);
+    assertThat(storage.countByState()).containsEntry(JobState.ENQUEUED, 1L);
+    withRedis(
+        conn ->
+            assertThat(conn.sync().functionList())
+                .anySatisfy(
+                    l -> assertThat(l.get("library_name").toString()).startsWith("baton_")));
+  }
+
+  private static void withRedis(
+      java.util.function.Consumer<io.lettuce.core.api.StatefulRedisConnection<String, String>>
+          action) {
     io.lettuce.core.RedisClient client =
         io.lettuce.core.RedisClient.create(RedisConformanceTest.URI);
     try (var conn = client.connect()) {
-      conn.sync().scriptFlush();
+      action.accept(conn);
     } finally {
       client.shutdown();
     }
-    assertThat(storage.now()).isNotNull();
-    assertThat(storage.countByState()).isNotNull();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.baton.storage.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -62,7 +63,19 @@ class RedisStartupCheckTest {
         new RedisServerProcess(
             7113,
             Path.of("target", "redis-nolua"),
-            List.of("--rename-command", "EVAL", "", "--rename-command", "EVALSHA", ""));
+            List.of(
+                "--rename-command",
+                "EVAL",
+                "",
+                "--rename-command",
+                "EVALSHA",
+                "",
+                "--rename-command",
+                "FUNCTION",
+                "",
+                "--rename-command",
+                "FCALL",
+                ""));
     redis.stop();
     redis.start();
     try {
@@ -71,6 +84,37 @@ class RedisStartupCheckTest {
           .hasMessageContaining("does not run Lua scripts");
     } finally {
       redis.stop();
+    }
+  }
+
+  @Test
+  void eitherWayOfRunningLuaIsEnough() throws Exception {
+    assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
+    RedisServerProcess noScripts =
+        new RedisServerProcess(
+            7115,
+            Path.of("target", "redis-noeval"),
+            List.of("--rename-command", "EVAL", "", "--rename-command", "EVALSHA", ""));
+    noScripts.stop();
+    noScripts.start();
+    try (RedisStorage s = RedisStorage.builder().uri("redis://127.0.0.1:7115").build()) {
+      assertThat(s.usesFunctions()).isTrue();
+      assertThat(s.countByState()).isNotNull();
+    } finally {
+      noScripts.stop();
+    }
+    RedisServerProcess noFunctions =
+        new RedisServerProcess(
+            7116,
+            Path.of("target", "redis-nofcall"),
+            List.of("--rename-command", "FCALL", "", "--rename-command", "FCALL_RO", ""));
+    noFunctions.stop();
+    noFunctions.start();
+    try (RedisStorage s = RedisStorage.builder().uri("redis://127.0.0.1:7116").build()) {
+      assertThat(s.usesFunctions()).isFalse();
+      assertThat(s.countByState()).isNotNull();
+    } finally {
+      noFunctions.stop();
     }
   }
 
