@@ -90,31 +90,26 @@ class RedisStartupCheckTest {
   @Test
   void eitherWayOfRunningLuaIsEnough() throws Exception {
     assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
-    RedisServerProcess noScripts =
-        new RedisServerProcess(
-            7115,
-            Path.of("target", "redis-noeval"),
-            List.of("--rename-command", "EVAL", "", "--rename-command", "EVALSHA", ""));
-    noScripts.stop();
-    noScripts.start();
-    try (RedisStorage s = RedisStorage.builder().uri("redis://127.0.0.1:7115").build()) {
-      assertThat(s.usesFunctions()).isTrue();
-      assertThat(s.countByState()).isNotNull();
-    } finally {
-      noScripts.stop();
+    worksWithout(7115, true, "EVAL", "EVALSHA");
+    worksWithout(7116, false, "FCALL", "FCALL_RO");
+  }
+
+  /** A Redis with {@code commands} renamed away serves Baton, as functions or as scripts. */
+  private static void worksWithout(int port, boolean asFunctions, String... commands)
+      throws Exception {
+    List<String> args = new java.util.ArrayList<>();
+    for (String c : commands) {
+      args.addAll(List.of("--rename-command", c, ""));
     }
-    RedisServerProcess noFunctions =
-        new RedisServerProcess(
-            7116,
-            Path.of("target", "redis-nofcall"),
-            List.of("--rename-command", "FCALL", "", "--rename-command", "FCALL_RO", ""));
-    noFunctions.stop();
-    noFunctions.start();
-    try (RedisStorage s = RedisStorage.builder().uri("redis://127.0.0.1:7116").build()) {
-      assertThat(s.usesFunctions()).isFalse();
+    RedisServerProcess redis =
+        new RedisServerProcess(port, Path.of("target", "redis-without-" + commands[0]), args);
+    redis.stop();
+    redis.start();
+    try (RedisStorage s = RedisStorage.builder().uri("redis://127.0.0.1:" + port).build()) {
+      assertThat(s.usesFunctions()).isEqualTo(asFunctions);
       assertThat(s.countByState()).isNotNull();
     } finally {
-      noFunctions.stop();
+      redis.stop();
     }
   }
 
