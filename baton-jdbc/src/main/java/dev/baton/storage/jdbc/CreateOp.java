@@ -32,6 +32,13 @@ final class CreateOp {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?, nextval('baton_queue_seq'))
       """;
   private static final String EXISTING = "SELECT id, state FROM baton_jobs WHERE id = ANY(?)";
+  // PostgreSQL: the same, with the storage clock in the same round trip (first row, id NULL).
+  private static final String CLOCK_AND_EXISTING =
+      """
+      SELECT clock_timestamp() AS ts, CAST(NULL AS uuid) AS id, CAST(NULL AS VARCHAR(16)) AS state
+      UNION ALL
+      SELECT NULL, id, state FROM baton_jobs WHERE id = ANY(?)
+      """;
   private static final String STATE_OF = "SELECT state, expire_at FROM baton_jobs WHERE id = ?";
   private static final String MARK_PARENT =
       "UPDATE baton_jobs SET has_children = TRUE WHERE id = ?";
@@ -45,8 +52,8 @@ final class CreateOp {
   private CreateOp() {}
 
   static List<CreateResult> create(Tx tx, List<NewJob> jobs) throws SQLException {
-    Instant now = tx.now();
     Map<JobId, JobState> known = existing(tx, jobs);
+    Instant now = tx.now();
     Map<JobId, JobState> batch = new HashMap<>();
     Set<JobId> parentsToMark = new LinkedHashSet<>();
     List<CreateResult> results = new ArrayList<>(jobs.size());
@@ -143,11 +150,17 @@ final class CreateOp {
   private static Map<JobId, JobState> existing(Tx tx, List<NewJob> jobs) throws SQLException {
     List<UUID> ids = jobs.stream().map(j -> j.spec().id().value()).toList();
     Map<JobId, JobState> found = new HashMap<>();
-    try (PreparedStatement ps = tx.prepare(EXISTING)) {
+    boolean withClock = tx.dialect == Dialect.POSTGRES && tx.nowIfKnown() == null;
+    try (PreparedStatement ps = tx.prepare(withClock ? CLOCK_AND_EXISTING : EXISTING)) {
       ps.setArray(1, tx.uuids(ids));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          found.put(Sql.jobId(rs, "id"), JobState.valueOf(rs.getString("state")));
+          JobId id = Sql.jobId(rs, "id");
+          if (id == null) {
+            tx.nowIs(Sql.instant(rs, "ts"));
+          } else {
+            found.put(id, JobState.valueOf(rs.getString("state")));
+          }
         }
       }
     }

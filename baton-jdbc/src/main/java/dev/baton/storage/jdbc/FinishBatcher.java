@@ -254,15 +254,28 @@ final class FinishBatcher implements AutoCloseable {
     try (PreparedStatement ps = tx.prepare(FINISH_SIMPLE)) {
       tx.bindNowIfKnown(ps, 1);
       for (int k = 0; k < ARRAY_TYPES.length; k++) {
-        ps.setArray(k + 2, tx.c.createArrayOf(ARRAY_TYPES[k], columns.get(k).toArray()));
+        // Typed element arrays: pgjdbc sends Long[] and Integer[] in binary, String[] without
+        // inspecting each element's class.
+        Object[] values =
+            switch (ARRAY_TYPES[k]) {
+              case "int8" -> columns.get(k).toArray(new Long[0]);
+              case "int4" -> columns.get(k).toArray(new Integer[0]);
+              default ->
+                  columns.get(k).stream()
+                      .map(v -> v == null ? null : v.toString())
+                      .toArray(String[]::new);
+            };
+        ps.setArray(k + 2, tx.c.createArrayOf(ARRAY_TYPES[k], values));
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          done.add(Sql.jobId(rs, "id"));
+          done.add(new JobId(rs.getObject(1, UUID.class)));
           if (JobState.ENQUEUED.name().equals(rs.getString(3))) {
             tx.jobsAvailable(rs.getString(2));
           }
-          tx.nowIs(Sql.instant(rs, 4));
+          if (tx.nowIfKnown() == null) {
+            tx.nowIs(Sql.instant(rs, 4));
+          }
         }
       }
     }

@@ -165,6 +165,9 @@ public final class JdbcStorageBuilder {
     config.setPoolName("baton-" + dialect.resourceDir);
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
+    // Every storage transaction turns auto-commit off; pooled connections start that way, so the
+    // pool has no state to reset when one is given back (the few users of auto-commit set it).
+    config.setAutoCommit(false);
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(connectionTimeout.toMillis());
     if (normalizedSchema != null) {

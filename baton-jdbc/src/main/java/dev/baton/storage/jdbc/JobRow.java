@@ -116,9 +116,10 @@ record JobRow(
 
   /**
    * An ENQUEUED row without permits as {@link #COLUMNS} returns it, reading (by position) only what
-   * a lease needs: the spec, attempt, token, creation time and queue position.
+   * a lease needs: the spec, attempt, token, creation time (microseconds since the epoch, in column
+   * {@code createdMicros}) and queue position.
    */
-  static JobRow readForLease(ResultSet rs) throws SQLException {
+  static JobRow readForLease(ResultSet rs, int createdMicros) throws SQLException {
     String uniqueKey = rs.getString(11);
     Uniqueness unique = null;
     if (uniqueKey != null) {
@@ -149,7 +150,7 @@ record JobRow(
         rs.getInt(15),
         rs.getLong(16),
         null,
-        Sql.instant(rs, 18),
+        Instant.EPOCH.plus(rs.getLong(createdMicros), java.time.temporal.ChronoUnit.MICROS),
         null,
         null,
         null,

@@ -38,6 +38,11 @@ CREATE TABLE baton_jobs (
   blocked_tries    INT          NOT NULL DEFAULT 0
 );
 
+-- A claimed job's entry in baton_jobs_enqueued stays until vacuum removes it, and every claim scan
+-- steps over such entries from the head of the queue: the default (vacuum once 20% of the table
+-- changed) would let millions pile up on a large table, so this table is vacuumed far more often.
+ALTER TABLE baton_jobs SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000);
+
 -- The claim reads only this partial index, so its cost stays flat however many finished rows pile up.
 CREATE INDEX baton_jobs_enqueued ON baton_jobs (queue, queue_pos) WHERE state = 'ENQUEUED';
 CREATE INDEX baton_jobs_scheduled ON baton_jobs (run_at) WHERE state = 'SCHEDULED';
