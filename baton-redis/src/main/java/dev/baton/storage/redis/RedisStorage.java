@@ -43,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Baton's Redis storage: every SPI operation is one Lua script run by EVALSHA, with the Redis
+ * Baton's Redis storage: every SPI operation is one Lua script, run as a function of a Redis 7
+ * function library (FCALL) or, on Redis 6.2, by EVALSHA (see docs/redis.md), with the Redis
  * server's {@code TIME} as the clock. All keys of a namespace share the hash tag {@code
  * {namespace}}, so the scripts work unchanged on Redis Cluster. Claims record the owner and bump
  * the fencing token in the same script that admits the job; pub/sub carries wake-ups and lease
