@@ -36,7 +36,8 @@ public record BenchOptions(
   /** Finished jobs the {@code flat} scenario puts in the table (PostgreSQL). */
   public static final long DEFAULT_BLOAT = 1_000_000;
 
-  public static final List<String> ALL = List.of("throughput", "latency", "recovery", "pgbench");
+  public static final List<String> ALL =
+      List.of("throughput", "latency", "recovery", "pgbench", "redis-benchmark");
 
   public static BenchOptions parse(String... args) {
     String storage = "postgres";

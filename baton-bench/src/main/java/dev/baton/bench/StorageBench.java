@@ -22,7 +22,10 @@ import java.util.Locale;
  *       enqueue call to handler start, p50/p99;
  *   <li>recovery: a server process running jobs is killed with SIGKILL; seconds until its job
  *       starts on the other process, default settings and the fast-recovery profile;
- *   <li>pgbench (postgres only): 8 clients of single-row UPDATEs for 10 s, the reference ratio.
+ *   <li>pgbench (postgres only): 8 clients of single-row UPDATEs for 10 s, the reference ratio;
+ *   <li>redis-benchmark (redis only): SET, 50 clients, the reference ratio;
+ *   <li>flat (postgres only, not in the default list): tuned throughput and pickup on a fresh
+ *       table, then with {@code --bloat} (default 1,000,000) finished jobs in it.
  * </ul>
  *
  * <pre>
@@ -33,8 +36,8 @@ import java.util.Locale;
  *
  * Options: {@code --storage=postgres|h2|redis|memory}, {@code --jobs=N}, {@code --tuned-workers=N}
  * and {@code --tuned-batch=N} (the tuned profile, default 256 and 256), {@code
- * --scenarios=throughput,latency,recovery,pgbench}, {@code --jdbc-url=...}, {@code --user=...},
- * {@code --data-dir=...} (H2).
+ * --scenarios=throughput,latency,recovery,pgbench,redis-benchmark,flat}, {@code --jdbc-url=...},
+ * {@code --user=...}, {@code --data-dir=...} (H2).
  */
 public final class StorageBench {
   static final int PROBES = 200;
@@ -101,6 +104,11 @@ public final class StorageBench {
         case "pgbench" -> {
           if (spec.name().equals("postgres")) {
             line(Pgbench.run(options));
+          }
+        }
+        case "redis-benchmark" -> {
+          if (spec.name().equals("redis")) {
+            line(RedisBenchmark.run(options));
           }
         }
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
