@@ -171,7 +171,7 @@ final class JobOps {
     tx.update(REQUEUE, tx.now(), id);
     tx.history(id, JobState.ENQUEUED, null, null, reason);
     if (row.state() == JobState.PROCESSING) {
-      tx.revoked(row.owner(), id);
+      tx.revoked(row.owner(), id, row.token());
     }
     Moves.releasePermits(tx, row, JobState.ENQUEUED, true, id);
     wakeIfReserved(tx, row);

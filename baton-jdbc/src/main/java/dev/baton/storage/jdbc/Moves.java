@@ -200,7 +200,7 @@ final class Moves {
     tx.update(DELETE_ROW, tx.now(), expireAt, job.id());
     tx.history(job.id(), JobState.DELETED, serverId, null, reason);
     if (job.state() == JobState.PROCESSING) {
-      tx.revoked(job.owner(), job.id());
+      tx.revoked(job.owner(), job.id(), job.token());
     }
     releasePermits(tx, job, JobState.DELETED, true, job.id());
     releaseUnique(tx, job);

@@ -1,6 +1,5 @@
 package dev.baton.storage.jdbc;
 
-import dev.baton.job.JobId;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.StorageListener;
 import java.sql.SQLException;
@@ -50,12 +49,12 @@ abstract class Notifications implements AutoCloseable {
     }
   }
 
-  void fireRevoked(String serverId, JobId job) {
+  void fireRevoked(dev.baton.storage.Lease lease) {
     for (StorageListener l : listeners) {
       try {
-        l.leaseRevoked(serverId, job);
+        l.leaseRevoked(lease);
       } catch (RuntimeException e) {
-        log.warn("a storage listener failed on leaseRevoked({}, {})", serverId, job, e);
+        log.warn("a storage listener failed on leaseRevoked({})", lease, e);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.baton.storage.jdbc;
 
 import dev.baton.job.JobId;
+import dev.baton.storage.Lease;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -59,7 +60,7 @@ final class PgNotifications extends Notifications {
     }
     for (Tx.Revocation r : tx.revoked) {
       channels.add(REVOKED_CHANNEL);
-      payloads.add(schemaTag + "\t" + r.serverId() + "\t" + r.jobId());
+      payloads.add(schemaTag + "\t" + r.serverId() + "\t" + r.jobId() + "\t" + r.token());
     }
     try (PreparedStatement ps = tx.prepare(NOTIFY)) {
       ps.setArray(1, tx.strings(channels));
@@ -142,8 +143,8 @@ final class PgNotifications extends Notifications {
     }
     if (JOBS_CHANNEL.equals(channel)) {
       fireAvailable(parts[1]);
-    } else if (REVOKED_CHANNEL.equals(channel) && parts.length == 3) {
-      fireRevoked(parts[1], JobId.parse(parts[2]));
+    } else if (REVOKED_CHANNEL.equals(channel) && parts.length == 4) {
+      fireRevoked(new Lease(JobId.parse(parts[2]), parts[1], Long.parseLong(parts[3])));
     }
   }
 

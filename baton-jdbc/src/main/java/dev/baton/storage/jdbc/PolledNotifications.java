@@ -25,11 +25,11 @@ final class PolledNotifications extends Notifications {
   private static final Logger log = LoggerFactory.getLogger(PolledNotifications.class);
 
   private static final String INSERT =
-      "INSERT INTO baton_events (source, kind, queue, server_id, job_id, at) VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO baton_events (source, kind, queue, server_id, job_id, token, at) VALUES (?, ?, ?, ?, ?, ?, ?)";
   // Identity values are taken at insert but become visible at commit, possibly out of order: read a
   // trailing time window and skip what was already delivered.
   private static final String POLL =
-      "SELECT id, source, kind, queue, server_id, job_id FROM baton_events WHERE at >= ? ORDER BY id";
+      "SELECT id, source, kind, queue, server_id, job_id, token FROM baton_events WHERE at >= ? ORDER BY id";
   private static final String PRUNE = "DELETE FROM baton_events WHERE at < ?";
   private static final Duration LOOK_BACK = Duration.ofSeconds(5);
 
@@ -55,11 +55,11 @@ final class PolledNotifications extends Notifications {
     String from = tx.external ? "application" : source;
     try (PreparedStatement ps = tx.prepare(INSERT)) {
       for (String queue : tx.available) {
-        Sql.bind(ps, from, "JOBS", queue, null, null, tx.now());
+        Sql.bind(ps, from, "JOBS", queue, null, null, null, tx.now());
         ps.addBatch();
       }
       for (Tx.Revocation r : tx.revoked) {
-        Sql.bind(ps, from, "REVOKED", null, r.serverId(), r.jobId(), tx.now());
+        Sql.bind(ps, from, "REVOKED", null, r.serverId(), r.jobId(), r.token(), tx.now());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -69,7 +69,7 @@ final class PolledNotifications extends Notifications {
   @Override
   void afterCommit(Tx tx) {
     tx.available.forEach(this::fireAvailable);
-    tx.revoked.forEach(r -> fireRevoked(r.serverId(), r.jobId()));
+    tx.revoked.forEach(r -> fireRevoked(r.lease()));
   }
 
   @Override
@@ -140,7 +140,9 @@ final class PolledNotifications extends Notifications {
           if ("JOBS".equals(rs.getString(3))) {
             fireAvailable(rs.getString(4));
           } else {
-            fireRevoked(rs.getString(5), new JobId(rs.getObject(6, UUID.class)));
+            fireRevoked(
+                new dev.baton.storage.Lease(
+                    new JobId(rs.getObject(6, UUID.class)), rs.getString(5), rs.getLong(7)));
           }
         }
       }

@@ -125,7 +125,7 @@ final class ServerOps {
           rescuerId,
           null,
           "rescued by " + rescuerId + ": server " + serverId + " was silent since " + lastBeat);
-      tx.revoked(serverId, job.id());
+      tx.revoked(serverId, job.id(), job.token());
       Moves.releasePermits(tx, job, JobState.ENQUEUED, true, job.id());
       tx.jobsAvailable(job.queue());
       requeued.add(0, job.id());

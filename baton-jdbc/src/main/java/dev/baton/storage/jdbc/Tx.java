@@ -54,7 +54,12 @@ final class Tx {
    */
   boolean external;
 
-  record Revocation(String serverId, JobId jobId) {}
+  /** A lease this transaction takes away: its owner, job and fencing token. */
+  record Revocation(String serverId, JobId jobId, long token) {
+    dev.baton.storage.Lease lease() {
+      return new dev.baton.storage.Lease(jobId, serverId, token);
+    }
+  }
 
   Tx(Connection c, Dialect dialect) {
     this.c = c;
@@ -126,9 +131,9 @@ final class Tx {
     available.add(queue);
   }
 
-  void revoked(String serverId, JobId job) {
+  void revoked(String serverId, JobId job, long token) {
     if (serverId != null) {
-      revoked.add(new Revocation(serverId, job));
+      revoked.add(new Revocation(serverId, job, token));
     }
   }
 

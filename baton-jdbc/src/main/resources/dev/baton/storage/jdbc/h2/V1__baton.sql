@@ -140,6 +140,7 @@ CREATE TABLE baton_events (
   queue     VARCHAR(50),
   server_id VARCHAR(200),
   job_id    UUID,
+  token     BIGINT,
   at        TIMESTAMP WITH TIME ZONE  NOT NULL
 );
 CREATE INDEX baton_events_at ON baton_events (at);

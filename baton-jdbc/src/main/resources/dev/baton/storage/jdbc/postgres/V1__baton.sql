@@ -148,6 +148,7 @@ CREATE TABLE baton_events (
   queue     VARCHAR(50),
   server_id VARCHAR(200),
   job_id    UUID,
+  token     BIGINT,
   at        TIMESTAMPTZ  NOT NULL
 );
 CREATE INDEX baton_events_at ON baton_events (at);
