@@ -124,11 +124,12 @@ public final class JdbcStorageBuilder {
    * PostgreSQL only. By default a claim's commit does not wait for its WAL to be flushed to disk
    * ({@code synchronous_commit} is off for the claim transaction only): a claim is a lease, not an
    * outcome. The next durable commit of the database (a job's finish, any create) flushes it too;
-   * only if the database server itself crashes within that window (about 200 ms at most) is the
-   * claim forgotten: the job is ENQUEUED again and may run elsewhere, the first run is cancelled by
-   * its server's next heartbeat and its finish is refused by the fencing check. Creates, finishes
-   * and every other transition stay durable. {@code true} makes claims durable as well, at the
-   * price of one disk flush per claim. Default: false.
+   * only if the database server itself crashes within that window (at most 3 × wal_writer_delay,
+   * 600 ms by default) is the claim forgotten: the job is ENQUEUED again and may run elsewhere, the
+   * first run is cancelled by its server's next heartbeat and its finish is refused by the fencing
+   * check (docs/jdbc.md: the same server claiming it again). Creates, finishes and every other
+   * transition stay durable. {@code true} makes claims durable as well, at the price of one disk
+   * flush per claim. Default: false.
    */
   public JdbcStorageBuilder durableClaims(boolean durableClaims) {
     this.durableClaims = durableClaims;
@@ -165,9 +166,9 @@ public final class JdbcStorageBuilder {
     config.setPoolName("baton-" + dialect.resourceDir);
     config.setMaximumPoolSize(poolSize);
     config.setMinimumIdle(1);
-    // Every storage transaction turns auto-commit off; pooled connections start that way, so the
-    // pool has no state to reset when one is given back (the few users of auto-commit set it).
-    config.setAutoCommit(false);
+    // Pooled connections stay in auto-commit mode between transactions: with auto-commit off the
+    // pool's own setup (search_path, connection init SQL) would run inside the first transaction
+    // and be undone if that transaction rolled back.
     config.setConnectionTimeout(connectionTimeout.toMillis());
     config.setInitializationFailTimeout(connectionTimeout.toMillis());
     if (normalizedSchema != null) {
