@@ -17,10 +17,14 @@ for t in "${targets[@]}"; do
   echo "== $t ($(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg))" | tee "$out/bench-$t.txt"
   case "$t" in
     postgres) java -cp "$CP" dev.baton.bench.StorageBench --storage=postgres \
-                --scenarios=throughput,latency,recovery,pgbench,flat ;;
-    h2)       java -cp "$CP" dev.baton.bench.StorageBench --storage=h2 \
+                --scenarios=throughput,latency,recovery,pgbench,flat
+              java -cp "$CP" dev.baton.bench.StorageBench --storage=postgres \
+                --scenarios=throughput --jobs=100000 ;;
+    h2)       java -cp "$CP" dev.baton.bench.StorageBench --storage=h2 --warmup=5000 \
                 --scenarios=throughput,latency,recovery ;;
-    redis)    java -cp "$CP" dev.baton.bench.StorageBench --storage=redis ;;
+    redis)    java -cp "$CP" dev.baton.bench.StorageBench --storage=redis
+              java -cp "$CP" dev.baton.bench.StorageBench --storage=redis \
+                --scenarios=throughput --jobs=100000 ;;
     mutex)    for s in memory redis h2 postgres; do
                 java -cp "$CP" dev.baton.bench.MutexChainBench 5 2 --storage=$s
               done ;;

@@ -31,7 +31,7 @@ public record BenchOptions(
   public static final int DEFAULT_TUNED_BATCH = 256;
 
   /** No-op jobs each server process runs before it says READY, so that it is measured warm. */
-  public static final int DEFAULT_WARMUP = 10_000;
+  public static final int DEFAULT_WARMUP = 30_000;
 
   /** Finished jobs the {@code flat} scenario puts in the table (PostgreSQL). */
   public static final long DEFAULT_BLOAT = 1_000_000;

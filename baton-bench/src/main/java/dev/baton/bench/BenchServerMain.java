@@ -98,7 +98,7 @@ public final class BenchServerMain {
   }
 
   /**
-   * Runs {@code --warmup} no-op jobs (default 10,000) through a server of the same profile on the
+   * Runs {@code --warmup} no-op jobs (default 30,000) through a server of the same profile on the
    * same storage, on a queue of this process's own, before the process says READY: the measured
    * server then runs JIT-compiled code, as a server that has been up for a while does.
    */

@@ -89,7 +89,9 @@ public abstract class DeleteRequeueSuite extends SpiSuite {
 
     storage().delete(id, "cancelled by a user", RETENTION);
 
-    eventually().until(() -> listener.heardRevoked(SERVER, id));
+    // The revocation names the lease, fencing token included: a server that claimed the job
+    // again meanwhile can tell that the news is about an older run.
+    eventually().until(() -> listener.heardRevoked(lease));
     assertThat(succeed(lease)).isFalse();
     assertThat(beat(SERVER, lease).revoked()).containsExactly(id);
   }
@@ -148,7 +150,9 @@ public abstract class DeleteRequeueSuite extends SpiSuite {
 
     storage().requeue(id, "stuck");
 
-    eventually().until(() -> listener.heardRevoked(SERVER, id));
+    // The revocation names the lease, fencing token included: a server that claimed the job
+    // again meanwhile can tell that the news is about an older run.
+    eventually().until(() -> listener.heardRevoked(lease));
     eventually().until(() -> listener.heardJobsAvailable(QUEUE));
     assertThat(succeed(lease)).isFalse();
     assertThat(claimOne(id).token()).isEqualTo(2);
