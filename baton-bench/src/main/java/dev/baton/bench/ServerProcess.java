@@ -53,6 +53,19 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess launch(
       BenchServerMain.ServerProfile profile, String serverId, BenchOptions options)
       throws IOException {
+    return launch(profile, serverId, options, List.of());
+  }
+
+  /**
+   * As {@link #launch(BenchServerMain.ServerProfile, String, BenchOptions)}; {@code extra} options
+   * come last and win, e.g. {@code --warmup=0}.
+   */
+  static ServerProcess launch(
+      BenchServerMain.ServerProfile profile,
+      String serverId,
+      BenchOptions options,
+      List<String> extra)
+      throws IOException {
     String java =
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     List<String> command = new ArrayList<>();
@@ -64,6 +77,7 @@ final class ServerProcess implements AutoCloseable {
     command.add(profile.name());
     command.add(serverId);
     command.addAll(options.raw());
+    command.addAll(extra);
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     ServerProcess p = new ServerProcess(pb.start());
     p.await("READY", Duration.ofSeconds(60));

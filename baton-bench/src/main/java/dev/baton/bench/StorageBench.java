@@ -245,8 +245,11 @@ public final class StorageBench {
   private void recovery(ServerProfile profile, int run) throws Exception {
     spec.reset();
     try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT);
-        ServerProcess victim = ServerProcess.launch(profile, "bench-victim", options);
-        ServerProcess rescuer = ServerProcess.launch(profile, "bench-rescuer", options)) {
+        // Recovery does not depend on warm code: no warm-up (it would cost ~20 s per process).
+        ServerProcess victim =
+            ServerProcess.launch(profile, "bench-victim", options, List.of("--warmup=0"));
+        ServerProcess rescuer =
+            ServerProcess.launch(profile, "bench-rescuer", options, List.of("--warmup=0"))) {
       BatonClient client = BatonClient.create(storage);
       victim.go();
       victim.await("STARTED", Duration.ofSeconds(30));
