@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,22 +25,9 @@ class ShutdownTest {
   @Test
   void sigtermShutsDownGracefully(@TempDir Path dir) throws IOException, InterruptedException {
     Path log = dir.resolve("out.txt");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process app =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-cp",
-                    // Surefire runs tests from a manifest-only jar; this is the real class path.
-                    System.getProperty(
-                        "surefire.test.class.path", System.getProperty("java.class.path")),
-                    BatonApp.class.getName(),
-                    "--storage=h2",
-                    "--data-dir=" + dir.resolve("data"),
-                    "--server-id=sigterm-test"))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        AppProcess.start(
+            log, "--storage=h2", "--data-dir=" + dir.resolve("data"), "--server-id=sigterm-test");
     try {
       await("the app started, output:%n%s".formatted(log))
           .atMost(Duration.ofSeconds(60))

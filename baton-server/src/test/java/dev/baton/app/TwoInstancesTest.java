@@ -33,24 +33,14 @@ class TwoInstancesTest {
   private final List<Process> apps = new ArrayList<>();
 
   private Process start(String serverId) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process app =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-cp",
-                    // Surefire runs tests from a manifest-only jar; this is the real class path.
-                    System.getProperty(
-                        "surefire.test.class.path", System.getProperty("java.class.path")),
-                    BatonApp.class.getName(),
-                    "--storage=h2",
-                    "--data-dir=" + dir.resolve("data"),
-                    "--server-id=" + serverId,
-                    "--workers=2",
-                    "--demo=false"))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(serverId + ".txt").toFile())
-            .start();
+        AppProcess.start(
+            dir.resolve(serverId + ".txt"),
+            "--storage=h2",
+            "--data-dir=" + dir.resolve("data"),
+            "--server-id=" + serverId,
+            "--workers=2",
+            "--demo=false");
     apps.add(app);
     return app;
   }

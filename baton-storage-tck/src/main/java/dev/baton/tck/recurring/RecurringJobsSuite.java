@@ -23,10 +23,8 @@ import dev.baton.storage.LeasedJob;
 import dev.baton.storage.RecurringRecord;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.ServerBeat;
+import dev.baton.tck.StorageInterceptor;
 import dev.baton.tck.TckSuite;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -355,20 +353,14 @@ public abstract class RecurringJobsSuite extends TckSuite {
 
   /** {@code storage}, except that its first {@code count} reads of recurring jobs throw. */
   private static JobStorage failingFirstCalls(JobStorage storage, int count, AtomicInteger failed) {
-    InvocationHandler handler =
-        (proxy, method, args) -> {
-          if (method.getName().equals("recurringJobs") && failed.get() < count) {
+    return StorageInterceptor.before(
+        storage,
+        "recurringJobs",
+        args -> {
+          if (failed.get() < count) {
             failed.incrementAndGet();
             throw new BatonException("injected failure: storage unreachable");
           }
-          try {
-            return method.invoke(storage, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        };
-    return (JobStorage)
-        Proxy.newProxyInstance(
-            JobStorage.class.getClassLoader(), new Class<?>[] {JobStorage.class}, handler);
+        });
   }
 }

@@ -11,14 +11,9 @@ import dev.baton.state.JobState;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
 import dev.baton.storage.StorageListener;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
+import dev.baton.tck.StorageInterceptor;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -124,23 +119,7 @@ public abstract class CancellationSuite extends ServerSuite {
   /** The storage, with the listeners subscribed to it also handed to {@code captured}. */
   private static JobStorage listenerCapturing(
       JobStorage storage, AtomicReference<StorageListener> captured) {
-    Set<Class<?>> interfaces = new LinkedHashSet<>();
-    for (Class<?> c = storage.getClass(); c != null; c = c.getSuperclass()) {
-      interfaces.addAll(List.of(c.getInterfaces()));
-    }
-    InvocationHandler handler =
-        (proxy, method, args) -> {
-          if (method.getName().equals("subscribe") && args != null && args.length == 1) {
-            captured.set((StorageListener) args[0]);
-          }
-          try {
-            return method.invoke(storage, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        };
-    return (JobStorage)
-        Proxy.newProxyInstance(
-            CancellationSuite.class.getClassLoader(), interfaces.toArray(new Class<?>[0]), handler);
+    return StorageInterceptor.before(
+        storage, "subscribe", args -> captured.set((StorageListener) args[0]));
   }
 }
