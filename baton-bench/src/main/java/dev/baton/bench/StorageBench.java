@@ -19,7 +19,8 @@ import java.util.Locale;
  *   <li>throughput: N no-op jobs (default 20,000) enqueued first, then worked off by 1 and by 2
  *       server processes, default and tuned settings; jobs/s from GO to the last SUCCEEDED;
  *   <li>latency: 200 jobs enqueued 50 ms apart by this process while one server process idles;
- *       enqueue call to handler start, p50/p99;
+ *       enqueue call to handler start, p50/p99; then one bare round trip to the storage with the
+ *       same gaps, the yardstick ({@link IdleRoundTrip});
  *   <li>recovery: a server process running jobs is killed with SIGKILL; seconds until its job
  *       starts on the other process, default settings and the fast-recovery profile;
  *   <li>pgbench (postgres only): 8 clients of single-row UPDATEs for 10 s, the reference ratio;
@@ -87,6 +88,10 @@ public final class StorageBench {
         case "latency" -> {
           latency(ServerProfile.DEFAULT);
           latency(ServerProfile.TUNED);
+          String yardstick = IdleRoundTrip.run(spec.name(), options);
+          if (yardstick != null) {
+            line(yardstick);
+          }
         }
         case "recovery" -> {
           for (int run = 1; run <= RECOVERY_RUNS; run++) {
