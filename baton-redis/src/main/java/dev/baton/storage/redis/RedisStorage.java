@@ -184,6 +184,8 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     args.add(serverId);
     args.add(Integer.toString(max));
     args.addAll(queues);
+    // Per job: id, token, attempt, created, type, queue, args, meta, max, then (not for plain
+    // jobs) parent, cond, conc, uk, uh, uttl.
     List<Object> rows = scripts.run("claim", MULTI, args);
     List<LeasedJob> leased = new ArrayList<>(rows.size());
     for (Object r : rows) {
@@ -202,8 +204,9 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     return leased;
   }
 
+  /** Element {@code i} as text; "" past the end (a plain job's claim row stops after max). */
   private static String s(List<?> v, int i) {
-    return text(v.get(i));
+    return i < v.size() ? text(v.get(i)) : "";
   }
 
   @Override

@@ -1,6 +1,7 @@
 -- claim: ARGV = serverId, max, queue... Leases up to max ENQUEUED jobs, queues in the given order,
 -- FIFO in each, with the admission check of every permit in this same script. Returns, per leased
--- job: {id, token, attempt, created, type, queue, args, meta, max, parent, cond, conc, uk, uh, uttl}.
+-- job: {id, token, attempt, created, type, queue, args, meta, max, parent, cond, conc, uk, uh, uttl};
+-- the row of a plain job (no parent, permits or unique key) stops after max.
 local server, max = ARGV[1], tonumber(ARGV[2])
 local leased = {}
 -- What a worker needs, read with the admission fields in one HMGET; order as documented above.
@@ -88,12 +89,11 @@ end
 local claimed = nil
 
 -- Leasing: one HSET (state, owner, token) and one APPEND (history) per job; the lease set and the
--- state indexes change for all leased jobs at once (flush). {@code row} is the job's row from index
--- 3 on (PAYLOAD order).
+-- ENQUEUED index change for all leased jobs at once (flush); PROCESSING has no index but sj.
+-- {@code row} is the job's row from index 3 on (PAYLOAD order).
 local function leaseRow(id, tok, row)
-  later('SADD', P .. 'sj:' .. server, id)
+  later('SADD', SJ(server), id)
   later('ZREM', ST('ENQUEUED'), id)
-  later('ZADD', ST('PROCESSING'), NOWS, id)
   claimed = claimed or (entry('PROCESSING', server, nil, 'claimed') .. '\n')
   redis.call('APPEND', P .. 'h:' .. id, claimed)
   redis.call('HSET', J(id), 'state', 'PROCESSING', 'stateAt', NOWS, 'owner', server, 'tok', tok)
@@ -160,6 +160,11 @@ FAST[WK] = 'wk'
 FAST[RUNAT] = 'runAt'
 local CONC, UH = 12, 14
 
+-- A plain job (pl, see createJobs) is read with HOT: the fields it has, so no lookup scans the
+-- whole hash for a missing one; its row ends after max (the Java side reads the rest as empty).
+local HOT = {'state', 'tok', 'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'pl', 'runAt'}
+local PL, HOT_RUNAT = 10, 11
+
 for qi = 3, #ARGV do
   local q = Q(ARGV[qi])
   while #leased < max do
@@ -169,8 +174,13 @@ for qi = 3, #ARGV do
     end
     for i = 1, #popped, 2 do
       local id = popped[i]
-      local v = redis.call('HMGET', J(id), unpack(FAST))
-      if v[1] == 'ENQUEUED' then
+      local v = redis.call('HMGET', J(id), unpack(HOT))
+      if v[1] == 'ENQUEUED' and v[PL] == '1' and not v[HOT_RUNAT] then
+        v[HOT_RUNAT] = nil
+        v[PL] = nil
+        leaseRow(id, (tonumber(v[2]) or 0) + 1, v)
+      elseif v[1] == 'ENQUEUED' then
+        v = redis.call('HMGET', J(id), unpack(FAST))
         if nz(v[CONC]) or nz(v[WK]) or nz(v[RUNAT]) or v[UH] == 'UNTIL_START' then
           admit(load(id, PAYLOAD))
         else
@@ -184,6 +194,10 @@ for qi = 3, #ARGV do
   if #leased >= max then
     break
   end
+end
+if #leased > 0 then
+  -- The servers whose lease sets list the PROCESSING jobs (X.processing).
+  later('SADD', P .. 'sjs', server)
 end
 flush()
 publish()

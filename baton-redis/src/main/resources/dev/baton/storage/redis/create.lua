@@ -4,5 +4,6 @@ local out, err = X.createJobs(2, tonumber(ARGV[1]))
 if not out then
   return redis.error_reply('BATON_BAD_INPUT ' .. err)
 end
+flush()
 publish()
 return out

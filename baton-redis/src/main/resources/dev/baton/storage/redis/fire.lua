@@ -14,6 +14,7 @@ redis.call('HSET', k, 'next', ARGV[3], 'last', ARGV[2])
 if out[1] then
   redis.call('HSET', k, 'lastJob', out[1])
 end
+flush()
 publish()
 table.insert(out, 1, 1)
 return out

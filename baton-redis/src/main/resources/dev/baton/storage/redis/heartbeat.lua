@@ -7,6 +7,13 @@ if not known then
 end
 redis.call('HSET', P .. 'srv:' .. s, 'host', ARGV[2], 'queues', ARGV[3], 'workers', ARGV[4], 'beat', NOWS)
 redis.call('ZADD', P .. 'servers', NOW, s)
+-- Earlier versions kept an st:PROCESSING index; entries they left behind go once their job
+-- has left PROCESSING (a few per beat; nothing reads that index any more).
+for _, id in ipairs(redis.call('ZRANGE', ST('PROCESSING'), 0, 99)) do
+  if redis.call('HGET', J(id), 'state') ~= 'PROCESSING' then
+    redis.call('ZREM', ST('PROCESSING'), id)
+  end
+end
 local out = {T[1], T[2], known and 1 or 0}
 for i = 5, #ARGV, 2 do
   local v = redis.call('HMGET', J(ARGV[i]), 'state', 'owner', 'tok')

@@ -4,7 +4,19 @@ local state, queue, jtype = ARGV[1], ARGV[2], ARGV[3]
 local offset, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
 local ids = {}
 local total = 0
-if state ~= '' and queue == '' and jtype == '' then
+-- {id, score} of every job in state s; the score is when it entered that state.
+local function members(s)
+  if s == 'PROCESSING' then
+    return X.processing()
+  end
+  local z = redis.call('ZRANGE', ST(s), 0, -1, 'WITHSCORES')
+  local out = {}
+  for i = 1, #z, 2 do
+    out[#out + 1] = {z[i], tonumber(z[i + 1])}
+  end
+  return out
+end
+if state ~= '' and state ~= 'PROCESSING' and queue == '' and jtype == '' then
   total = redis.call('ZCARD', ST(state))
   ids = redis.call('ZREVRANGE', ST(state), offset, offset + limit - 1)
 else
@@ -14,15 +26,14 @@ else
   end
   local all = {}
   for _, s in ipairs(states) do
-    local z = redis.call('ZRANGE', ST(s), 0, -1, 'WITHSCORES')
-    for i = 1, #z, 2 do
+    for _, m in ipairs(members(s)) do
       local keep = true
       if queue ~= '' or jtype ~= '' then
-        local v = redis.call('HMGET', J(z[i]), 'queue', 'type')
+        local v = redis.call('HMGET', J(m[1]), 'queue', 'type')
         keep = (queue == '' or v[1] == queue) and (jtype == '' or v[2] == jtype)
       end
       if keep then
-        table.insert(all, {z[i], tonumber(z[i + 1])})
+        table.insert(all, m)
       end
     end
   end

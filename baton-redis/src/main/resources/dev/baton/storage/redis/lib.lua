@@ -11,7 +11,7 @@ local P, T, NOW, NOWS, A
 local SCHED, EXP, DL, RW, CK
 -- Per call (a function library keeps its locals between calls): notifications, batched index
 -- changes, decoded permits, expiry texts, field lists.
-local pubQueues, pubRevoked, batchList, batchOf, decoded, expiries, namesWith
+local pubQueues, pubRevoked, batchList, batchOf, decoded, expiries, namesWith, quoted
 
 local function ts(n)
   return string.format('%.0f', n)
@@ -26,7 +26,18 @@ end
 
 local function J(id) return P .. 'j:' .. id end
 local function Q(q) return P .. 'q:' .. q end
-local function ST(s) return P .. 'st:' .. s end
+-- Keys every job of a batch shares, built once per call.
+local stKeys, sjKeys
+local function cached(cache, kind, name)
+  local k = cache[name]
+  if not k then
+    k = P .. kind .. name
+    cache[name] = k
+  end
+  return k
+end
+local function ST(s) return cached(stKeys, 'st:', s) end
+local function SJ(server) return cached(sjKeys, 'sj:', server) end
 
 -- ---------------------------------------------------------------- notifications (sent at the end)
 -- Revocations go first: a subscriber hears that its lease is gone before it hears that the same
@@ -124,12 +135,20 @@ local function permits(j)
   return c
 end
 
--- A JSON string literal: plain text as is, anything that needs escaping through cjson.
+-- A JSON string literal: plain text as is, anything that needs escaping through cjson. Memoized
+-- per call: a batch repeats the same server, worker and reason texts job after job.
 local function jstr(v)
-  if string.find(v, '[%c"\\/\128-\255]') then
-    return cjson.encode(v)
+  local q = quoted[v]
+  if q then
+    return q
   end
-  return '"' .. v .. '"'
+  if string.find(v, '[%c"\\/\128-\255]') then
+    q = cjson.encode(v)
+  else
+    q = '"' .. v .. '"'
+  end
+  quoted[v] = q
+  return q
 end
 
 -- One history line: JSON, no raw newlines (escaped), so lines join with '\n'. Built by hand: this
@@ -156,11 +175,15 @@ local function history(id, state, server, worker, reason, et, em, es)
   redis.call('APPEND', P .. 'h:' .. id, entry(state, server, worker, reason, et, em, es) .. '\n')
 end
 
+-- PROCESSING has no st: index: its jobs are the lease sets sj:<server> (see processing()), which
+-- claim and every way out of PROCESSING keep anyway.
 local function setState(j, to)
-  if j.state then
+  if j.state and j.state ~= 'PROCESSING' then
     redis.call('ZREM', ST(j.state), j.id)
   end
-  redis.call('ZADD', ST(to), NOW, j.id)
+  if to ~= 'PROCESSING' then
+    redis.call('ZADD', ST(to), NOW, j.id)
+  end
   redis.call('HSET', J(j.id), 'state', to, 'stateAt', NOWS)
   j.state = to
 end
@@ -235,7 +258,31 @@ local function defineRare()
     end
     redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
     redis.call('ZREM', P .. 'servers', s)
+    redis.call('SREM', P .. 'sjs', s)
     return ids
+  end
+
+  -- Every PROCESSING job as {id, stateAt (number)}: the lease sets of the servers that leased
+  -- jobs (sjs; and servers, for leases taken by a version that did not keep sjs), each job checked
+  -- against its owner. Dashboards and counts only: bounded by the workers of all servers.
+  function X.processing()
+    local servers = {}
+    for _, s in ipairs(redis.call('SMEMBERS', P .. 'sjs')) do
+      servers[s] = true
+    end
+    for _, s in ipairs(redis.call('ZRANGE', P .. 'servers', 0, -1)) do
+      servers[s] = true
+    end
+    local out = {}
+    for s, _ in pairs(servers) do
+      for _, id in ipairs(redis.call('SMEMBERS', P .. 'sj:' .. s)) do
+        local v = redis.call('HMGET', J(id), 'state', 'owner', 'stateAt')
+        if v[1] == 'PROCESSING' and v[2] == s then
+          out[#out + 1] = {id, tonumber(v[3]) or 0}
+        end
+      end
+    end
+    return out
   end
 
   function X.schedule(j, at)
@@ -478,6 +525,9 @@ local function defineRare()
     end
     local out = {}
     local seenQueues = {}
+    -- Positions for the ENQUEUED jobs: one INCRBY for the rest of the batch when the first one
+    -- needs it (unused numbers are gaps, which positions may have).
+    local seqNext, seqLast = 0, -1
     for i = 0, count - 1 do
       local b = at + i * NEWJOB
       local id, queue, parent, cond = A[b], A[b + 2], A[b + 6], A[b + 7]
@@ -532,6 +582,10 @@ local function defineRare()
         if parent ~= '' then
           add('parent', parent)
           add('cond', cond)
+        elseif A[b + 8] == '' and uk == '' then
+          -- A plain job (no parent, permits or unique key): claim and finish read a few fields
+          -- only (HOT, FINPL). Cleared when it gets continuations.
+          add('pl', 1)
         end
         if A[b + 8] ~= '' then
           add('conc', A[b + 8])
@@ -547,18 +601,25 @@ local function defineRare()
           add('runAt', ts(due))
         end
         if target == 'ENQUEUED' then
-          local seq = redis.call('INCR', P .. 'seq')
+          if seqNext > seqLast then
+            seqLast = redis.call('INCRBY', P .. 'seq', count - i)
+            seqNext = seqLast - (count - i) + 1
+          end
+          local seq = seqNext
+          seqNext = seqNext + 1
           add('seq', seq)
-          redis.call('ZADD', Q(queue), seq, id)
+          -- The queue and state index entries of a new job: nothing else in this script touches
+          -- them, so they are written for the whole batch at once (flush).
+          later('ZADD', Q(queue), seq, id)
           pubQueues[queue] = true
         elseif target == 'SCHEDULED' then
           redis.call('ZADD', SCHED, due, id)
         elseif target == 'AWAITING' then
           redis.call('SADD', P .. 'c:' .. parent, id)
-          redis.call('HSET', J(parent), 'kids', 1)
+          redis.call('HSET', J(parent), 'kids', 1, 'pl', 0)
         end
         redis.call('HSET', J(id), unpack(f))
-        redis.call('ZADD', ST(target), NOW, id)
+        later('ZADD', ST(target), NOWS, id)
         if not seenQueues[queue] then
           seenQueues[queue] = true
           redis.call('SADD', P .. 'queues', queue)
@@ -618,8 +679,7 @@ local function succeed(id, server, worker, reason, dur)
     atText = ts(at)
     expiries[at] = atText
   end
-  later('SREM', P .. 'sj:' .. server, id)
-  later('ZREM', ST('PROCESSING'), id)
+  later('SREM', SJ(server), id)
   later('ZADD', ST('SUCCEEDED'), NOWS, id)
   later('ZADD', EXP, atText, id)
   history(id, 'SUCCEEDED', server, worker, reason)
@@ -632,8 +692,17 @@ local FIN = {'state', 'owner', 'tok', 'conc', 'kids', 'uk', 'uh'}
 local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
   if kind == 'S' then
     -- The hot path reads only what it decides on, without building the job's table; permits and
-    -- continuations go the long way.
-    local v = redis.call('HMGET', J(id), unpack(FIN))
+    -- continuations go the long way. A plain job (pl, see createJobs) needs the lease only: a
+    -- field a hash does not have costs a scan of the whole hash, so FIN is read for others only.
+    local v = redis.call('HMGET', J(id), 'state', 'owner', 'tok', 'pl')
+    if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
+      return 0
+    end
+    if v[4] == '1' then
+      succeed(id, server, worker, reason, tonumber(dur))
+      return 1
+    end
+    v = redis.call('HMGET', J(id), unpack(FIN))
     if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
       return 0
     end
@@ -697,5 +766,5 @@ local function begin(keys, args)
   NOWS = ts(NOW)
   SCHED, EXP, DL, RW, CK = P .. 'sched', P .. 'exp', P .. 'dl', P .. 'rw', P .. 'ck'
   pubQueues, pubRevoked, batchList, batchOf, decoded, expiries = {}, {}, {}, {}, {}, {}
-  namesWith = {}
+  namesWith, quoted, stKeys, sjKeys = {}, {}, {}, {}
 end

@@ -5,8 +5,13 @@ table.sort(names)
 for _, q in ipairs(names) do
   counts[q] = {redis.call('ZCARD', Q(q)), 0, 0, 0}
 end
+local processing = {}
+for _, p in ipairs(X.processing()) do
+  processing[#processing + 1] = p[1]
+end
 for i, s in ipairs({'BLOCKED', 'PROCESSING', 'SCHEDULED'}) do
-  for _, id in ipairs(redis.call('ZRANGE', ST(s), 0, -1)) do
+  local ids = s == 'PROCESSING' and processing or redis.call('ZRANGE', ST(s), 0, -1)
+  for _, id in ipairs(ids) do
     local q = redis.call('HGET', J(id), 'queue')
     if q and counts[q] then
       counts[q][i + 1] = counts[q][i + 1] + 1
