@@ -123,7 +123,16 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    return db.tx("create", tx -> CreateOp.create(tx, jobs));
+    if (!(db.notifications instanceof PgNotifications pg) || !FastCreate.applies(jobs)) {
+      return db.tx("create", tx -> CreateOp.create(tx, jobs));
+    }
+    Map<JobId, JobState> created =
+        db.autocommit("create", tx -> FastCreate.create(tx, jobs, pg.jobsPayloadPrefix()));
+    List<NewJob> rest = FastCreate.rest(jobs, created);
+    return FastCreate.merge(
+        jobs,
+        created,
+        rest.isEmpty() ? List.of() : db.tx("create", tx -> CreateOp.create(tx, rest)));
   }
 
   /**
@@ -135,7 +144,18 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
+    if (!(db.notifications instanceof PgNotifications pg) || !FastCreate.applies(jobs)) {
+      return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
+    }
+    return db.onConnection(
+        appConnection,
+        "create",
+        tx -> {
+          Map<JobId, JobState> created = FastCreate.create(tx, jobs, pg.jobsPayloadPrefix());
+          List<NewJob> rest = FastCreate.rest(jobs, created);
+          return FastCreate.merge(
+              jobs, created, rest.isEmpty() ? List.of() : CreateOp.create(tx, rest));
+        });
   }
 
   /** Work an application does in one transaction of its own. */
