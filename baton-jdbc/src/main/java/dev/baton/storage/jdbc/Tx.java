@@ -48,6 +48,12 @@ final class Tx {
    */
   boolean durableMove;
 
+  /** The permit rows ({@code baton_permits} keys) this transaction has locked. */
+  final Set<String> lockedPermits = new java.util.HashSet<>();
+
+  /** A claim in this transaction had candidates that went through admission. */
+  boolean admissionRan;
+
   /**
    * True when the transaction is the application's (transactional enqueue): the storage does not
    * see its commit, so its announcements must reach this process through the poll as well.

@@ -12,14 +12,10 @@ import dev.baton.storage.JobRecord;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.NewJob;
 import dev.baton.storage.StorageListener;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -31,8 +27,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 class PostgresFastCreateTest {
   private final PostgresFixture fixture = new PostgresFixture();
-  private final AtomicInteger statements = new AtomicInteger();
-  private final AtomicInteger commits = new AtomicInteger();
+  private final CountingDataSource counting = new CountingDataSource();
 
   @AfterEach
   void close() {
@@ -47,60 +42,15 @@ class PostgresFastCreateTest {
     return new JobSpec(JobId.newId(), "noop", queue, "{}", "{}", 3, null, null, null, unique);
   }
 
-  /** A storage whose connections count the statements they prepare and the commits. */
-  private JdbcStorage countingStorage() {
-    PGSimpleDataSource pg = new PGSimpleDataSource();
-    pg.setURL(PostgresFixture.URL);
-    pg.setUser(PostgresFixture.USER);
-    DataSource counting =
-        (DataSource)
-            Proxy.newProxyInstance(
-                getClass().getClassLoader(),
-                new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                  Object result = invoke(pg, method, args);
-                  return method.getName().equals("getConnection")
-                      ? countingConnection((Connection) result)
-                      : result;
-                });
-    return fixture.register(
-        JdbcStorage.postgres(counting).schema(fixture.schema).poolSize(2).build());
-  }
-
-  private Connection countingConnection(Connection c) {
-    return (Connection)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "prepareStatement", "createStatement" -> statements.incrementAndGet();
-                case "commit" -> commits.incrementAndGet();
-                default -> {}
-              }
-              return invoke(c, method, args);
-            });
-  }
-
-  private static Object invoke(Object target, java.lang.reflect.Method m, Object[] args)
-      throws Throwable {
-    try {
-      return m.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
-  }
-
   @Test
   void aPlainBatchIsOneStatementWithoutCommit() {
-    JdbcStorage s = countingStorage();
+    JdbcStorage s = counting.storage(fixture);
     NewJob now = job("default");
     NewJob later = new NewJob(spec("default", null), null, Duration.ofMinutes(5), "later");
-    statements.set(0);
-    commits.set(0);
+    counting.reset();
     List<CreateResult> results = s.create(List.of(now, later));
-    assertThat(statements).hasValue(1);
-    assertThat(commits).hasValue(0);
+    assertThat(counting.statements).hasValue(1);
+    assertThat(counting.commits).hasValue(0);
     assertThat(results)
         .containsExactly(
             CreateResult.created(now.spec().id(), JobState.ENQUEUED),
