@@ -87,15 +87,21 @@ final class ClaimOp {
         blocked_deadline = NULL, wake_at = NULL
       WHERE id = ANY(?)
       """;
-  // LEASE, and back to the synchronous_commit the transaction had before the claim statement set
-  // it off: a permit was granted, or a waiter parked, so the commit waits for the flush after all.
-  private static final String LEASE_DURABLY =
+  // PostgreSQL: LEASE with the history rows in the same statement, and, if asked, back to the
+  // synchronous_commit the transaction had before the claim statement set it off (a permit was
+  // granted, or a waiter parked: the commit waits for the flush after all). Parameters: restore?,
+  // previous setting, owner, time, ids, then history time, server and reason.
+  private static final String LEASE_PG =
       """
-      UPDATE baton_jobs SET state = 'PROCESSING', owner = ?, fencing_token = fencing_token + 1,
-        state_at = ?, run_at = NULL, blocked_key = NULL, blocked_seq = NULL, blocked_since = NULL,
-        blocked_deadline = NULL, wake_at = NULL
-      FROM (SELECT set_config('synchronous_commit', ?, true)) AS restored
-      WHERE id = ANY(?)
+      WITH r AS (SELECT CASE WHEN ? THEN set_config('synchronous_commit', ?, true) END AS v),
+      u AS (
+        UPDATE baton_jobs SET state = 'PROCESSING', owner = ?, fencing_token = fencing_token + 1,
+          state_at = ?, run_at = NULL, blocked_key = NULL, blocked_seq = NULL,
+          blocked_since = NULL, blocked_deadline = NULL, wake_at = NULL
+        FROM r WHERE id = ANY(?)
+        RETURNING id)
+      INSERT INTO baton_history (job_id, state, at, server_id, reason)
+      SELECT u.id, 'PROCESSING', ?, ?, ? FROM u
       """;
   private static final String RELEASE_UNTIL_START =
       "DELETE FROM baton_unique_keys WHERE unique_key = ? AND job_id = ?";
@@ -303,25 +309,36 @@ final class ClaimOp {
     }
     Instant now = tx.now();
     List<UUID> ids = admitted.stream().map(r -> r.id().value()).toList();
-    boolean restore = tx.asyncCommit && tx.durableMove;
-    try (PreparedStatement ps = tx.prepare(restore ? LEASE_DURABLY : LEASE)) {
-      ps.setString(1, serverId);
-      ps.setObject(2, Sql.ts(now));
-      if (restore) {
-        ps.setString(3, tx.previousSyncCommit);
+    String reason = "claimed by " + serverId;
+    if (tx.dialect == Dialect.POSTGRES) {
+      // History rows written so far go first (a job woken by this claim may be leased by it too).
+      tx.flush();
+      boolean restore = tx.asyncCommit && tx.durableMove;
+      try (PreparedStatement ps = tx.prepare(LEASE_PG)) {
+        Sql.bind(ps, restore, restore ? tx.previousSyncCommit : "on", serverId, now);
+        ps.setArray(5, tx.uuids(ids));
+        ps.setObject(6, Sql.ts(now));
+        ps.setString(7, serverId);
+        ps.setString(8, reason);
+        ps.executeUpdate();
       }
-      ps.setArray(restore ? 4 : 3, tx.uuids(ids));
-      ps.executeUpdate();
-    }
-    if (restore) {
-      tx.asyncCommit = false;
+      tx.asyncCommit &= !restore;
+    } else {
+      try (PreparedStatement ps = tx.prepare(LEASE)) {
+        ps.setString(1, serverId);
+        ps.setObject(2, Sql.ts(now));
+        ps.setArray(3, tx.uuids(ids));
+        ps.executeUpdate();
+      }
+      for (JobRow row : admitted) {
+        tx.history(row.id(), JobState.PROCESSING, serverId, null, reason);
+      }
     }
     for (JobRow row : admitted) {
       Uniqueness u = row.spec().unique();
       if (u != null && u.hold() == Uniqueness.Hold.UNTIL_START) {
         tx.update(RELEASE_UNTIL_START, u.key(), row.id());
       }
-      tx.history(row.id(), JobState.PROCESSING, serverId, null, "claimed by " + serverId);
     }
   }
 

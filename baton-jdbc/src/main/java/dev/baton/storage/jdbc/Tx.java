@@ -153,6 +153,9 @@ final class Tx {
 
   /** Runs the deferred updates, then writes the collected history rows, each in one batch. */
   void flush() throws SQLException {
+    if (deferred.isEmpty() && history.isEmpty()) {
+      return;
+    }
     for (java.util.Map.Entry<String, List<Object[]>> e : deferred.entrySet()) {
       try (PreparedStatement ps = c.prepareStatement(e.getKey())) {
         for (Object[] params : e.getValue()) {
