@@ -25,13 +25,18 @@ import java.util.TreeMap;
 final class Admission {
   private static final String ENSURE_KEY =
       "INSERT INTO baton_permits (permit_key, kind, max_count, window_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING";
-  private static final String HOLDERS =
-      "SELECT permit_key, job_id FROM baton_permit_holders WHERE permit_key = ANY(?) ORDER BY acquired_at";
-  private static final String FIRST_WAITERS =
+  // The holders of the keys (job_id set, in acquisition order), and the first other waiter of each
+  // (seq set): one round trip.
+  private static final String HOLDERS_AND_FIRST_WAITERS =
       """
-      SELECT blocked_key, MIN(blocked_seq) FROM baton_jobs
+      SELECT permit_key, job_id, CAST(NULL AS BIGINT) AS seq, acquired_at
+      FROM baton_permit_holders WHERE permit_key = ANY(?)
+      UNION ALL
+      SELECT blocked_key, CAST(NULL AS UUID), MIN(blocked_seq), CAST(NULL AS TIMESTAMP WITH TIME ZONE)
+      FROM baton_jobs
       WHERE state IN ('BLOCKED', 'ENQUEUED') AND blocked_key = ANY(?) AND NOT (id = ANY(?))
       GROUP BY blocked_key
+      ORDER BY 4
       """;
   private static final String STARTS =
       "SELECT started_at FROM baton_rate_starts WHERE permit_key = ? AND started_at > ? ORDER BY started_at";
@@ -107,36 +112,21 @@ final class Admission {
 
   private void load(TreeMap<String, Permit> keys) throws SQLException {
     Instant now = tx.now();
-    try (PreparedStatement ps = tx.prepare(ENSURE_KEY)) {
-      for (Permit p : keys.values()) {
-        Sql.bind(
-            ps,
-            p.key(),
-            p.kind().name(),
-            p.limit(),
-            p.window() == null ? null : p.window().toMillis());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    ensure(keys.values());
     List<String> sorted = new ArrayList<>(keys.keySet());
     lock(sorted);
-    try (PreparedStatement ps = tx.prepare(HOLDERS)) {
+    try (PreparedStatement ps = tx.prepare(HOLDERS_AND_FIRST_WAITERS)) {
       ps.setArray(1, tx.strings(sorted));
+      ps.setArray(2, tx.strings(sorted));
+      ps.setArray(3, tx.uuids(candidates.stream().map(r -> r.id().value()).toList()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          holders
-              .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-              .add(Sql.jobId(rs, "job_id"));
-        }
-      }
-    }
-    try (PreparedStatement ps = tx.prepare(FIRST_WAITERS)) {
-      ps.setArray(1, tx.strings(sorted));
-      ps.setArray(2, tx.uuids(candidates.stream().map(r -> r.id().value()).toList()));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          lineOf(rs.getString(1)).add(rs.getLong(2));
+          JobId holder = Sql.jobId(rs, "job_id");
+          if (holder != null) {
+            holders.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(holder);
+          } else {
+            lineOf(rs.getString(1)).add(rs.getLong("seq"));
+          }
         }
       }
     }
@@ -187,6 +177,26 @@ final class Admission {
     }
     locked.addAll(got);
     wanted.stream().filter(k -> !got.contains(k)).forEach(unavailable::add);
+  }
+
+  /**
+   * Creates the missing permit rows. Before the lock, not after a lock-first attempt: creating a
+   * key after locking a later one would lock out of key order, and two claims creating keys at once
+   * could deadlock (on H2 that costs a 10 s lock timeout).
+   */
+  private void ensure(java.util.Collection<Permit> permits) throws SQLException {
+    try (PreparedStatement ps = tx.prepare(ENSURE_KEY)) {
+      for (Permit p : permits) {
+        Sql.bind(
+            ps,
+            p.key(),
+            p.kind().name(),
+            p.limit(),
+            p.window() == null ? null : p.window().toMillis());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   /**
@@ -247,6 +257,8 @@ final class Admission {
   }
 
   private void take(JobRow row) throws SQLException {
+    // A permit grant must not be lost (see ClaimOp.claim): this claim commits durably.
+    tx.durableMove = true;
     leaveLine(row);
     Instant now = tx.now();
     for (Permit p : row.concurrency().permits()) {

@@ -87,6 +87,22 @@ final class ClaimOp {
         blocked_deadline = NULL, wake_at = NULL
       WHERE id = ANY(?)
       """;
+  // PostgreSQL: LEASE with the history rows in the same statement, and, if asked, back to the
+  // synchronous_commit the transaction had before the claim statement set it off (a permit was
+  // granted, or a waiter parked: the commit waits for the flush after all). Parameters: restore?,
+  // previous setting, owner, time, ids, then history time, server and reason.
+  private static final String LEASE_PG =
+      """
+      WITH r AS (SELECT CASE WHEN ? THEN set_config('synchronous_commit', ?, true) END AS v),
+      u AS (
+        UPDATE baton_jobs SET state = 'PROCESSING', owner = ?, fencing_token = fencing_token + 1,
+          state_at = ?, run_at = NULL, blocked_key = NULL, blocked_seq = NULL,
+          blocked_since = NULL, blocked_deadline = NULL, wake_at = NULL
+        FROM r WHERE id = ANY(?)
+        RETURNING id)
+      INSERT INTO baton_history (job_id, state, at, server_id, reason)
+      SELECT u.id, 'PROCESSING', ?, ?, ? FROM u
+      """;
   private static final String RELEASE_UNTIL_START =
       "DELETE FROM baton_unique_keys WHERE unique_key = ? AND job_id = ?";
 
@@ -96,7 +112,6 @@ final class ClaimOp {
       Tx tx, String serverId, List<String> queues, int max, boolean asyncCommit)
       throws SQLException {
     List<LeasedJob> leased = new ArrayList<>();
-    java.util.Set<String> lockedPermits = new java.util.HashSet<>();
     for (String queue : queues) {
       // Each round reads past the previous one: a candidate left alone (its permit rows were busy)
       // stays locked by this transaction, and SKIP LOCKED does not skip one's own locks.
@@ -116,18 +131,14 @@ final class ClaimOp {
             leasedAlready.isEmpty()
                 ? candidates
                 : candidates.stream().filter(r -> !leasedAlready.contains(r.id())).toList();
+        tx.admissionRan |= !rest.isEmpty();
         List<JobRow> admitted =
-            rest.isEmpty() ? List.of() : new Admission(tx, rest, lockedPermits).admit();
+            rest.isEmpty() ? List.of() : new Admission(tx, rest, tx.lockedPermits).admit();
         lease(tx, serverId, admitted);
         admitted.forEach(r -> leasedAlready.add(r.id()));
         for (JobRow row : candidates) {
           if (leasedAlready.contains(row.id())) {
-            leased.add(
-                new LeasedJob(
-                    new Lease(row.id(), serverId, row.token() + 1),
-                    row.spec(),
-                    row.attempt(),
-                    row.createdAt()));
+            leased.add(leasedJob(row, serverId));
           }
         }
         if (candidates.size() < want) {
@@ -143,6 +154,65 @@ final class ClaimOp {
       }
     }
     return leased;
+  }
+
+  /** What {@link #quickClaim} leased, and the queues still to be claimed from (maybe none). */
+  record Quick(
+      List<LeasedJob> leased, List<JobId> candidates, List<String> rest, boolean admissionNeeded) {
+
+    /**
+     * This claim's leases followed by those of the transaction that claimed the {@link #rest}, in
+     * queue order: its candidates' order first.
+     */
+    List<LeasedJob> and(List<LeasedJob> more) {
+      java.util.Map<JobId, LeasedJob> byId = new java.util.LinkedHashMap<>();
+      for (LeasedJob j : leased) {
+        byId.put(j.lease().jobId(), j);
+      }
+      List<LeasedJob> all = new ArrayList<>(leased.size() + more.size());
+      java.util.Set<JobId> placed = new java.util.HashSet<>();
+      for (JobId id : candidates) {
+        LeasedJob j = byId.get(id);
+        if (j == null) {
+          j = more.stream().filter(m -> m.lease().jobId().equals(id)).findFirst().orElse(null);
+        }
+        if (j != null) {
+          all.add(j);
+          placed.add(id);
+        }
+      }
+      more.stream().filter(m -> !placed.contains(m.lease().jobId())).forEach(all::add);
+      return all;
+    }
+  }
+
+  /**
+   * PostgreSQL, in auto-commit: the claim's statement for the first queue as its own transaction
+   * (no BEGIN or COMMIT round trip: an idle server's claim, and most busy ones, are one round
+   * trip). If a candidate needs admission, that queue is claimed from again in a transaction; so
+   * are the other queues, if there is room left.
+   */
+  static Quick quickClaim(Tx tx, String serverId, List<String> queues, int max, boolean asyncCommit)
+      throws SQLException {
+    java.util.Set<JobId> leasedNow = new java.util.HashSet<>();
+    List<JobRow> candidates =
+        claimSimple(tx, serverId, queues.get(0), Long.MIN_VALUE, max, asyncCommit, leasedNow);
+    List<LeasedJob> leased = new ArrayList<>();
+    for (JobRow row : candidates) {
+      if (leasedNow.contains(row.id())) {
+        leased.add(leasedJob(row, serverId));
+      }
+    }
+    boolean admissionNeeded = leased.size() < candidates.size();
+    boolean roomLeft = candidates.size() < max;
+    List<String> rest =
+        admissionNeeded ? queues : roomLeft ? queues.subList(1, queues.size()) : List.of();
+    return new Quick(leased, candidates.stream().map(JobRow::id).toList(), rest, admissionNeeded);
+  }
+
+  private static LeasedJob leasedJob(JobRow row, String serverId) {
+    return new LeasedJob(
+        new Lease(row.id(), serverId, row.token() + 1), row.spec(), row.attempt(), row.createdAt());
   }
 
   /**
@@ -239,18 +309,36 @@ final class ClaimOp {
     }
     Instant now = tx.now();
     List<UUID> ids = admitted.stream().map(r -> r.id().value()).toList();
-    try (PreparedStatement ps = tx.prepare(LEASE)) {
-      ps.setString(1, serverId);
-      ps.setObject(2, Sql.ts(now));
-      ps.setArray(3, tx.uuids(ids));
-      ps.executeUpdate();
+    String reason = "claimed by " + serverId;
+    if (tx.dialect == Dialect.POSTGRES) {
+      // History rows written so far go first (a job woken by this claim may be leased by it too).
+      tx.flush();
+      boolean restore = tx.asyncCommit && tx.durableMove;
+      try (PreparedStatement ps = tx.prepare(LEASE_PG)) {
+        Sql.bind(ps, restore, restore ? tx.previousSyncCommit : "on", serverId, now);
+        ps.setArray(5, tx.uuids(ids));
+        ps.setObject(6, Sql.ts(now));
+        ps.setString(7, serverId);
+        ps.setString(8, reason);
+        ps.executeUpdate();
+      }
+      tx.asyncCommit &= !restore;
+    } else {
+      try (PreparedStatement ps = tx.prepare(LEASE)) {
+        ps.setString(1, serverId);
+        ps.setObject(2, Sql.ts(now));
+        ps.setArray(3, tx.uuids(ids));
+        ps.executeUpdate();
+      }
+      for (JobRow row : admitted) {
+        tx.history(row.id(), JobState.PROCESSING, serverId, null, reason);
+      }
     }
     for (JobRow row : admitted) {
       Uniqueness u = row.spec().unique();
       if (u != null && u.hold() == Uniqueness.Hold.UNTIL_START) {
         tx.update(RELEASE_UNTIL_START, u.key(), row.id());
       }
-      tx.history(row.id(), JobState.PROCESSING, serverId, null, "claimed by " + serverId);
     }
   }
 

@@ -74,6 +74,26 @@ final class Database {
     }
   }
 
+  /**
+   * Runs {@code work}, a single statement, in auto-commit: the statement is its own transaction, so
+   * no BEGIN or COMMIT round trip is added. It must write its history and notifications itself.
+   */
+  <T> T autocommit(String operation, Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(true);
+        return work.run(new Tx(c, dialect));
+      } catch (SQLException e) {
+        if (Dialect.isRetryable(e) && attempt < MAX_TRIES) {
+          log.debug("{}: transient conflict ({}), running it again", operation, e.getMessage());
+          backoff(attempt);
+          continue;
+        }
+        throw translate(operation, e);
+      }
+    }
+  }
+
   /** Runs {@code work} on the application's own connection, inside its transaction. */
   <T> T onConnection(Connection c, String operation, Work<T> work) {
     try {

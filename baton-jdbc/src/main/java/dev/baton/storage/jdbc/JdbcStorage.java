@@ -59,6 +59,12 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
   private final FinishBatcher finisher;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * PostgreSQL: the last claim met candidates that need admission (permits), so the next one starts
+   * in a transaction at once instead of trying the one-statement claim first.
+   */
+  private volatile boolean admitting;
+
   JdbcStorage(Database db, HikariDataSource pool, String description) {
     this.db = db;
     this.pool = pool;
@@ -123,7 +129,16 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    return db.tx("create", tx -> CreateOp.create(tx, jobs));
+    if (!(db.notifications instanceof PgNotifications pg) || !FastCreate.applies(jobs)) {
+      return db.tx("create", tx -> CreateOp.create(tx, jobs));
+    }
+    Map<JobId, JobState> created =
+        db.autocommit("create", tx -> FastCreate.create(tx, jobs, pg.jobsPayloadPrefix()));
+    List<NewJob> rest = FastCreate.rest(jobs, created);
+    return FastCreate.merge(
+        jobs,
+        created,
+        rest.isEmpty() ? List.of() : db.tx("create", tx -> CreateOp.create(tx, rest)));
   }
 
   /**
@@ -135,7 +150,18 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
+    if (!(db.notifications instanceof PgNotifications pg) || !FastCreate.applies(jobs)) {
+      return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
+    }
+    return db.onConnection(
+        appConnection,
+        "create",
+        tx -> {
+          Map<JobId, JobState> created = FastCreate.create(tx, jobs, pg.jobsPayloadPrefix());
+          List<NewJob> rest = FastCreate.rest(jobs, created);
+          return FastCreate.merge(
+              jobs, created, rest.isEmpty() ? List.of() : CreateOp.create(tx, rest));
+        });
   }
 
   /** Work an application does in one transaction of its own. */
@@ -188,7 +214,37 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (max <= 0 || queues.isEmpty()) {
       return List.of();
     }
-    return db.tx("claim", tx -> ClaimOp.claim(tx, serverId, queues, max, !db.durableClaims));
+    boolean async = !db.durableClaims && db.dialect == Dialect.POSTGRES;
+    if (db.dialect != Dialect.POSTGRES || admitting) {
+      return db.tx(
+          "claim",
+          tx -> {
+            List<LeasedJob> leased = ClaimOp.claim(tx, serverId, queues, max, async);
+            admitting = tx.admissionRan;
+            return leased;
+          });
+    }
+    ClaimOp.Quick quick =
+        db.autocommit("claim", tx -> ClaimOp.quickClaim(tx, serverId, queues, max, async));
+    if (quick.rest().isEmpty()) {
+      return quick.leased();
+    }
+    admitting = quick.admissionNeeded();
+    int left = max - quick.leased().size();
+    try {
+      return quick.and(
+          db.tx("claim", tx -> ClaimOp.claim(tx, serverId, quick.rest(), left, async)));
+    } catch (BatonException e) {
+      if (quick.leased().isEmpty()) {
+        throw e;
+      }
+      // The quick statement's leases are committed: hand them out rather than strand them.
+      log.warn(
+          "claim: the rest of the claim failed; running the {} jobs leased",
+          quick.leased().size(),
+          e);
+      return quick.leased();
+    }
   }
 
   @Override

@@ -56,7 +56,7 @@ final class PgNotifications extends Notifications {
     List<String> payloads = new ArrayList<>();
     for (String queue : tx.available) {
       channels.add(JOBS_CHANNEL);
-      payloads.add(schemaTag + "\t" + queue);
+      payloads.add(jobsPayloadPrefix() + queue);
     }
     for (Tx.Revocation r : tx.revoked) {
       channels.add(REVOKED_CHANNEL);
@@ -67,6 +67,11 @@ final class PgNotifications extends Notifications {
       ps.setArray(2, tx.strings(payloads));
       ps.executeQuery().close();
     }
+  }
+
+  /** What a {@link #JOBS_CHANNEL} payload starts with, followed by the queue's name. */
+  String jobsPayloadPrefix() {
+    return schemaTag + "\t";
   }
 
   @Override

@@ -48,6 +48,12 @@ final class Tx {
    */
   boolean durableMove;
 
+  /** The permit rows ({@code baton_permits} keys) this transaction has locked. */
+  final Set<String> lockedPermits = new java.util.HashSet<>();
+
+  /** A claim in this transaction had candidates that went through admission. */
+  boolean admissionRan;
+
   /**
    * True when the transaction is the application's (transactional enqueue): the storage does not
    * see its commit, so its announcements must reach this process through the poll as well.
@@ -147,6 +153,9 @@ final class Tx {
 
   /** Runs the deferred updates, then writes the collected history rows, each in one batch. */
   void flush() throws SQLException {
+    if (deferred.isEmpty() && history.isEmpty()) {
+      return;
+    }
     for (java.util.Map.Entry<String, List<Object[]>> e : deferred.entrySet()) {
       try (PreparedStatement ps = c.prepareStatement(e.getKey())) {
         for (Object[] params : e.getValue()) {

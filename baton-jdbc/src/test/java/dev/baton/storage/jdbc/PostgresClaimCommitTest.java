@@ -86,6 +86,43 @@ class PostgresClaimCommitTest {
   }
 
   @Test
+  void aClaimThatTakesAPermitCommitsDurably() {
+    try (PostgresFixture f = new PostgresFixture()) {
+      JdbcStorage s = f.open();
+      s.create(List.of(NewJob.now(spec(MUTEX), "test")));
+      assertThat(claimCommitSetting(s, true)).isEqualTo("on");
+    }
+  }
+
+  @Test
+  void anIdleClaimOrOneWithoutPermitsIsOneStatementWithoutCommit() {
+    try (PostgresFixture f = new PostgresFixture()) {
+      CountingDataSource counting = new CountingDataSource();
+      JdbcStorage s = counting.storage(f);
+      counting.reset();
+      assertThat(s.claim("srv", List.of("default"), 10)).isEmpty();
+      s.create(List.of(NewJob.now(spec(null), "test"), NewJob.now(spec(null), "test")));
+      assertThat(s.claim("srv", List.of("default"), 10)).hasSize(2);
+      assertThat(counting.statements).hasValue(3);
+      assertThat(counting.commits).hasValue(0);
+    }
+  }
+
+  @Test
+  void aClaimMixingPermitsReturnsTheJobsInQueueOrder() {
+    try (PostgresFixture f = new PostgresFixture()) {
+      JdbcStorage s = f.open();
+      List<JobSpec> specs = List.of(spec(null), spec(MUTEX), spec(null), spec(MUTEX), spec(null));
+      s.create(specs.stream().map(j -> NewJob.now(j, "test")).toList());
+      assertThat(s.claim("srv", List.of("default"), 10))
+          .extracting(j -> j.lease().jobId())
+          .containsExactly(
+              specs.get(0).id(), specs.get(1).id(), specs.get(2).id(), specs.get(4).id());
+      assertThat(s.find(specs.get(3).id()).orElseThrow().state()).isEqualTo(JobState.BLOCKED);
+    }
+  }
+
+  @Test
   void aMixedFinishGroupAppliesEachCompletionAsAlone() {
     try (PostgresFixture f = new PostgresFixture()) {
       JdbcStorage s = f.open();
