@@ -20,8 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -101,6 +103,8 @@ public final class ServerOverheadBench {
       double seconds,
       double cpuMicrosPerJob,
       double switchesPerJob,
+      double jobsPerClaim,
+      double jobsPerWrite,
       Map<String, double[]> byThread) {
     @Override
     public String toString() {
@@ -108,12 +112,15 @@ public final class ServerOverheadBench {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "%,d jobs in %.2f s = %,.0f jobs/s; JVM CPU %.1f us/job; %.2f thread switches/job",
+                  "%,d jobs in %.2f s = %,.0f jobs/s; JVM CPU %.1f us/job; %.2f thread switches/job;"
+                      + " %.0f jobs/claim, %.0f jobs/write",
                   jobs,
                   seconds,
                   jobs / seconds,
                   cpuMicrosPerJob,
-                  switchesPerJob));
+                  switchesPerJob,
+                  jobsPerClaim,
+                  jobsPerWrite));
       byThread.forEach(
           (role, v) ->
               s.append(String.format(Locale.ROOT, "; %s %.1f us %,.0f B", role, v[0], v[1])));
@@ -124,7 +131,8 @@ public final class ServerOverheadBench {
   private static Result runOnce(BenchOptions options, long latencyMicros, String serverId, int n)
       throws Exception {
     InMemoryStorage memory = new InMemoryStorage();
-    JobStorage storage = latencyMicros > 0 ? withLatency(memory, latencyMicros) : memory;
+    Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    JobStorage storage = counted(memory, latencyMicros, calls);
     BatonClient client = BatonClient.create(storage);
     BenchJobs.enqueueNoops(client, n, JobOptions.NONE);
     CountDownLatch done = new CountDownLatch(n);
@@ -158,7 +166,18 @@ public final class ServerOverheadBench {
     Map<String, double[]> byThread = byThread("baton-" + serverId + "-", n);
     server.close();
     memory.close();
-    return new Result(n, seconds, cpu / 1e3 / n, switches / (double) n, byThread);
+    long claims = calls.getOrDefault("claim", new LongAdder()).sum();
+    long writes =
+        calls.getOrDefault("finish", new LongAdder()).sum()
+            + calls.getOrDefault("finishAll", new LongAdder()).sum();
+    return new Result(
+        n,
+        seconds,
+        cpu / 1e3 / n,
+        switches / (double) n,
+        n / (double) claims,
+        n / (double) writes,
+        byThread);
   }
 
   /**
@@ -186,15 +205,20 @@ public final class ServerOverheadBench {
   }
 
   /**
-   * The storage with a round trip's wait added to every claim and finish: the server's threads
-   * block as they do on a network storage (so its wake-ups and batching show), at no CPU cost.
+   * The storage, counting claims and finishes in {@code calls}, with {@code micros} of waiting
+   * added to each as a round trip would: the server's threads then block as they do on a network
+   * storage (so its wake-ups and batching show), at no CPU cost.
    */
-  private static JobStorage withLatency(InMemoryStorage storage, long micros) {
+  private static JobStorage counted(
+      InMemoryStorage storage, long micros, Map<String, LongAdder> calls) {
     Set<String> remote = Set.of("claim", "finish", "finishAll");
     InvocationHandler handler =
         (proxy, method, args) -> {
           if (remote.contains(method.getName())) {
-            LockSupport.parkNanos(micros * 1_000);
+            calls.computeIfAbsent(method.getName(), m -> new LongAdder()).increment();
+            if (micros > 0) {
+              LockSupport.parkNanos(micros * 1_000);
+            }
           }
           try {
             return method.invoke(storage, args);
