@@ -7,7 +7,6 @@ import dev.baton.filter.JobFilter;
 import dev.baton.job.JobOptions;
 import dev.baton.server.BatonServer;
 import dev.baton.storage.JobStorage;
-import dev.baton.storage.memory.InMemoryStorage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.InvocationHandler;
@@ -28,10 +27,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The server's own cost per job, with no storage round trip in the way: a {@link BatonServer} with
- * the tuned profile on an {@link InMemoryStorage} in this JVM works off N no-op jobs (default
- * 200,000) enqueued before it starts. Reports jobs/s and the JVM's CPU time per job (process CPU,
- * so GC and JIT count too), split by server thread (claim loop, workers, committers) with the bytes
- * they allocated per job. The in-memory storage's own work runs on those threads and is included:
+ * the tuned profile on an in-memory storage in this JVM works off N no-op jobs (default 200,000)
+ * enqueued before it starts. Reports jobs/s and the JVM's CPU time per job (process CPU, so GC and
+ * JIT count too), split by server thread (claim loop, workers, committers) with the bytes they
+ * allocated per job. The in-memory storage's own work runs on those threads and is included:
  * compare runs, not absolute numbers. On the 2-core machine the storages share with the server,
  * every microsecond here is throughput lost on PostgreSQL and Redis.
  *
@@ -44,8 +43,10 @@ import java.util.concurrent.locks.LockSupport;
  * Arguments (optional): measured runs (default {@value #RUNS}), and {@code --jobs=N} (default
  * {@value #JOBS}), {@code --warmup=N} (no-op jobs run once before the measured runs, default
  * {@value BenchOptions#DEFAULT_WARMUP} times three), {@code --tuned-workers=N}, {@code
- * --tuned-batch=N}, {@code --latency-us=N} (a wait added to every claim and finish, as a network
- * round trip would: shows the server's wake-ups and batching; default 0). For a profile, add {@code
+ * --tuned-batch=N}, {@code --storage=postgres|redis|h2} with their connection options (default
+ * memory; on a real storage the JVM's CPU per job includes its driver, not the storage's own
+ * process), {@code --latency-us=N} (a wait added to every claim and finish, as a network round trip
+ * would: shows the server's wake-ups and batching; default 0). For a profile, add {@code
  * -XX:StartFlightRecording=filename=/tmp/overhead.jfr,settings=profile} to the {@code java}
  * command.
  */
@@ -65,11 +66,12 @@ public final class ServerOverheadBench {
             .mapToLong(a -> Long.parseLong(a.substring(LATENCY.length())))
             .findFirst()
             .orElse(0);
-    BenchOptions options =
-        BenchOptions.parse(
-            Arrays.stream(args)
-                .filter(a -> a.startsWith("--") && !a.startsWith(LATENCY))
-                .toArray(String[]::new));
+    List<String> named = new ArrayList<>(List.of("--storage=memory"));
+    Arrays.stream(args)
+        .filter(a -> a.startsWith("--") && !a.startsWith(LATENCY))
+        .forEach(named::add);
+    BenchOptions options = BenchOptions.parse(named.toArray(String[]::new));
+    StorageSpec spec = StorageSpecs.create(options);
     boolean jobsGiven = options.raw().stream().anyMatch(a -> a.startsWith("--jobs="));
     boolean warmupGiven = options.raw().stream().anyMatch(a -> a.startsWith("--warmup="));
     int jobs = jobsGiven ? options.jobs() : JOBS;
@@ -77,18 +79,20 @@ public final class ServerOverheadBench {
     int runs = numbers.isEmpty() ? RUNS : Integer.parseInt(numbers.get(0));
     System.out.printf(
         Locale.ROOT,
-        "in-process server overhead: in-memory storage (+%d us per claim and finish), tuned"
-            + " profile (%d workers, batch %d), %d cores%n",
+        "in-process server overhead: %s (+%d us per claim and finish), tuned profile (%d"
+            + " workers, batch %d), %d cores%n",
+        spec.describe(),
         latencyMicros,
         options.tunedWorkers(),
         options.tunedBatch(),
         Runtime.getRuntime().availableProcessors());
     if (warmup > 0) {
-      System.out.println("warm-up:  " + runOnce(options, latencyMicros, "overhead-warmup", warmup));
+      System.out.println(
+          "warm-up:  " + runOnce(spec, options, latencyMicros, "overhead-warmup", warmup));
     }
     List<Result> results = new ArrayList<>();
     for (int i = 1; i <= runs; i++) {
-      Result r = runOnce(options, latencyMicros, "overhead-" + i, jobs);
+      Result r = runOnce(spec, options, latencyMicros, "overhead-" + i, jobs);
       results.add(r);
       System.out.println("run " + i + ":    " + r);
     }
@@ -128,11 +132,13 @@ public final class ServerOverheadBench {
     }
   }
 
-  private static Result runOnce(BenchOptions options, long latencyMicros, String serverId, int n)
+  private static Result runOnce(
+      StorageSpec spec, BenchOptions options, long latencyMicros, String serverId, int n)
       throws Exception {
-    InMemoryStorage memory = new InMemoryStorage();
+    spec.reset();
+    JobStorage real = spec.open(StorageSpec.Profile.TUNED);
     Map<String, LongAdder> calls = new ConcurrentHashMap<>();
-    JobStorage storage = counted(memory, latencyMicros, calls);
+    JobStorage storage = counted(real, latencyMicros, calls);
     BatonClient client = BatonClient.create(storage);
     BenchJobs.enqueueNoops(client, n, JobOptions.NONE);
     CountDownLatch done = new CountDownLatch(n);
@@ -165,7 +171,7 @@ public final class ServerOverheadBench {
     long switches = contextSwitches() - switches0;
     Map<String, double[]> byThread = byThread("baton-" + serverId + "-", n);
     server.close();
-    memory.close();
+    real.close();
     long claims = calls.getOrDefault("claim", new LongAdder()).sum();
     long writes =
         calls.getOrDefault("finish", new LongAdder()).sum()
@@ -209,8 +215,7 @@ public final class ServerOverheadBench {
    * added to each as a round trip would: the server's threads then block as they do on a network
    * storage (so its wake-ups and batching show), at no CPU cost.
    */
-  private static JobStorage counted(
-      InMemoryStorage storage, long micros, Map<String, LongAdder> calls) {
+  private static JobStorage counted(JobStorage storage, long micros, Map<String, LongAdder> calls) {
     Set<String> remote = Set.of("claim", "finish", "finishAll");
     InvocationHandler handler =
         (proxy, method, args) -> {

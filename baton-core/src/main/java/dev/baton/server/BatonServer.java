@@ -322,12 +322,11 @@ public final class BatonServer implements AutoCloseable {
   }
 
   /**
-   * Free worker slots, less the outcomes waiting for a committer beyond one batch: when the storage
-   * writes slower than jobs finish, claiming slows down instead of the backlog growing. (Outcomes
-   * in a write in flight do not count: a busy server always has a batch or two of them.)
+   * Free worker slots, less the outcomes waiting to be written beyond one batch: when the storage
+   * writes slower than jobs finish, claiming slows down instead of the backlog growing.
    */
   private int claimableWorkers() {
-    return workers.free() - Math.max(0, committer.queued() - config.claimBatchSize());
+    return workers.free() - Math.max(0, committer.pending() - config.claimBatchSize());
   }
 
   private void tickHeartbeat() {

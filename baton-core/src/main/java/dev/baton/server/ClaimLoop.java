@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Waking the loop costs a context switch, so nothing takes a lock or signals per job: a push
  * sets a flag and unparks the loop only if it is parked, and a freed worker wakes it only while it
- * waits for workers and once enough of them are free ({@link #wakeAtFree}). A busy server so wakes
- * its claim loop about twice per claim, not once per finished job.
+ * waits for workers and once enough of them are free ({@link #wakeAtFree}); while it claims, a
+ * freed worker only sets the flag. A busy server so wakes its claim loop about twice per claim, not
+ * once per finished job.
  */
 final class ClaimLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
@@ -46,6 +47,9 @@ final class ClaimLoop implements Runnable {
    */
   private volatile int wakeAtFree = Integer.MAX_VALUE;
 
+  /** The last claim was cut short by free workers: more jobs are probably waiting. */
+  private volatile boolean starved;
+
   ClaimLoop(
       JobStorage storage,
       BatonServerConfig config,
@@ -69,10 +73,22 @@ final class ClaimLoop implements Runnable {
     }
   }
 
-  /** A worker became free: wakes the loop if it waits for workers and now enough are free. */
+  /**
+   * A worker became free. Only news if the last claim left jobs behind: then, if the loop waits for
+   * workers, it is woken once enough are free; if it is claiming, the next wait ends at once (a
+   * claim that comes back short is followed by another, which finds the jobs a claim for fewer
+   * workers left, as on a storage whose claim may skip rows locked by others).
+   */
   void workerFreed() {
+    if (!starved) {
+      return;
+    }
     int wanted = wakeAtFree;
-    if (wanted != Integer.MAX_VALUE && freeWorkers.getAsInt() >= wanted) {
+    if (wanted == Integer.MAX_VALUE) {
+      if (!woken) {
+        woken = true; // the loop is not parked: no unpark needed
+      }
+    } else if (freeWorkers.getAsInt() >= wanted) {
       wake();
     }
   }
@@ -87,8 +103,6 @@ final class ClaimLoop implements Runnable {
     thread = Thread.currentThread();
     long pollNanos = config.pollInterval().toNanos();
     long errorBackoff = 0;
-    // The last claim was cut short by free workers: more jobs are probably waiting.
-    boolean starved = false;
     while (!stopped) {
       int free = freeWorkers.getAsInt();
       if (free <= 0 || !mayClaim.getAsBoolean()) {
@@ -169,8 +183,8 @@ final class ClaimLoop implements Runnable {
       }
     } finally {
       parked = false;
-      wakeAtFree = Integer.MAX_VALUE;
       woken = false; // the claim that follows covers every wake until now
+      wakeAtFree = Integer.MAX_VALUE; // after: a worker freed from now on sets woken again
     }
   }
 }

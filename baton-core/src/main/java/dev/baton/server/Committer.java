@@ -4,7 +4,7 @@ import dev.baton.storage.Completion;
 import dev.baton.storage.JobStorage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -17,11 +17,7 @@ import org.slf4j.LoggerFactory;
  * their elected outcome over and take the next job; a committer thread takes whatever is queued (up
  * to the batch size) and applies it with one {@link JobStorage#finishAll} call, so a busy server
  * pays one round trip for many jobs. Nothing waits for a timer: a lone completion on an idle server
- * goes out at once, and batches form only while writes are in flight: a parked committer is woken
- * when nobody is writing, or when a whole batch waits; otherwise the outcomes wait for the write in
- * flight to return, so that a busy server writes few large batches rather than many small ones (a
- * round trip to the storage costs about the same for one outcome as for a hundred). Committers
- * woken earlier and still on their way count as writing (see {@link IdleThreads}).
+ * goes out at once, and batches form only while writes are in flight.
  *
  * <p>Handing over early is safe because a job stays PROCESSING under its lease until its outcome is
  * applied: nobody can claim it again, and it stays in the server's running set (heartbeats list its
@@ -36,12 +32,8 @@ final class Committer implements Runnable {
   private final BooleanSupplier mayWrite;
   private final Consumer<RunningJob> done;
   private final Runnable afterBatch;
-  private final ConcurrentLinkedQueue<JobRunner.Elected> queue = new ConcurrentLinkedQueue<>();
-  private final IdleThreads idle = new IdleThreads();
-  private final BooleanSupplier queuedOutcomes = () -> !queue.isEmpty();
+  private final LinkedBlockingQueue<JobRunner.Elected> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
-  private final AtomicInteger queued = new AtomicInteger();
-  private final AtomicInteger writing = new AtomicInteger();
   private volatile boolean closed;
 
   /**
@@ -69,49 +61,30 @@ final class Committer implements Runnable {
     if (closed) {
       apply(List.of(elected));
     } else {
-      queue.offer(elected);
-      // Looked at after queueing: a committer stops writing before it looks at the queue again.
-      if (queued.incrementAndGet() >= batchSize || writing.get() == 0) {
-        idle.wake(1);
-      }
+      queue.add(elected);
     }
   }
 
-  /** Outcomes handed over that no committer has taken yet. */
-  int queued() {
-    return Math.max(0, queued.get());
+  /** Outcomes handed over and not yet written. */
+  int pending() {
+    return pending.get();
   }
 
   @Override
   public void run() {
-    IdleThreads.Waiter me = new IdleThreads.Waiter();
     List<JobRunner.Elected> batch = new ArrayList<>(batchSize);
     while (!Thread.currentThread().isInterrupted()) {
-      idle.arrived(me);
-      JobRunner.Elected next;
-      while (batch.size() < batchSize && (next = queue.poll()) != null) {
-        batch.add(next);
-      }
-      if (batch.isEmpty()) {
-        idle.park(me, queuedOutcomes);
-        continue;
-      }
-      writing.incrementAndGet();
-      if (queued.addAndGet(-batch.size()) >= batchSize) {
-        idle.wake(1); // a whole batch is left: another committer writes it meanwhile
-      }
       try {
-        apply(batch);
-      } finally {
-        writing.decrementAndGet();
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        break;
       }
+      queue.drainTo(batch, batchSize - 1);
+      apply(batch);
       batch.clear();
     }
-    idle.arrived(me);
     List<JobRunner.Elected> dropped = new ArrayList<>();
-    for (JobRunner.Elected e; (e = queue.poll()) != null; ) {
-      dropped.add(e);
-    }
+    queue.drainTo(dropped);
     if (!dropped.isEmpty()) {
       log.warn(
           "{} job outcomes were not written (server stopped); their jobs are released or rescued",

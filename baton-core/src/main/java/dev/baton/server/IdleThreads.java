@@ -6,12 +6,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
- * The parked threads of a group that share one queue of work (workers, committers), woken one at a
- * time. Waking a parked thread costs a context switch on both sides, 100-300 us of latency on a
- * busy small machine and CPU the storage could use; so a thread is woken only when work is queued
- * and no thread woken earlier is still on its way to take it ({@code maxInFlight}), and threads
- * that are busy take the next piece of work themselves without any wake. The most recently parked
- * thread is woken first, so a lightly loaded group keeps reusing the same few warm threads.
+ * The parked threads of a group that share one queue of work (the workers), woken one at a time.
+ * Waking a parked thread costs a context switch on both sides, 100-300 us of latency on a busy
+ * small machine and CPU the storage could use; so a thread is woken only when work is queued and no
+ * thread woken earlier is still on its way to take it ({@code maxInFlight}), and threads that are
+ * busy take the next piece of work themselves without any wake. The most recently parked thread is
+ * woken first, so a lightly loaded group keeps reusing the same few warm threads.
  *
  * <p>The group's threads call {@link #park} when they found no work and {@link #arrived} each time
  * they look at the queue; producers call {@link #wake} after queueing work. No wake-up is lost: a
