@@ -1,8 +1,13 @@
 package dev.baton.bench;
 
+import dev.baton.client.BatonClient;
+import dev.baton.client.JobRequest;
+import dev.baton.job.JobOptions;
 import dev.baton.job.JobType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The job types the storage benchmarks run. */
 final class BenchJobs {
@@ -20,6 +25,18 @@ final class BenchJobs {
   static final JobType<Hold> HOLD = JobType.of("bench-hold", Hold.class);
 
   private BenchJobs() {}
+
+  /** Enqueues {@code n} no-op jobs with {@code options}, a thousand per storage call. */
+  static void enqueueNoops(BatonClient client, int n, JobOptions options) {
+    List<JobRequest> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(JobRequest.of(NOOP, new Noop(i)).withOptions(options));
+      if (batch.size() == 1000 || i == n - 1) {
+        client.enqueueAll(batch);
+        batch.clear();
+      }
+    }
+  }
 
   static long nowMicros() {
     return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());

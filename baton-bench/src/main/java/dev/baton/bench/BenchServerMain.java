@@ -1,7 +1,6 @@
 package dev.baton.bench;
 
 import dev.baton.client.BatonClient;
-import dev.baton.client.JobRequest;
 import dev.baton.filter.AppliedContext;
 import dev.baton.filter.JobFilter;
 import dev.baton.job.JobOptions;
@@ -12,9 +11,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -119,14 +116,7 @@ public final class BenchServerMain {
     warm.start();
     BatonClient client = BatonClient.create(storage);
     JobOptions onQueue = JobOptions.builder().queue(queue).build();
-    List<JobRequest> batch = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      batch.add(JobRequest.of(BenchJobs.NOOP, new BenchJobs.Noop(i)).withOptions(onQueue));
-      if (batch.size() == 1000 || i == n - 1) {
-        client.enqueueAll(batch);
-        batch.clear();
-      }
-    }
+    BenchJobs.enqueueNoops(client, n, onQueue);
     if (!done.await(5, TimeUnit.MINUTES)) {
       throw new IllegalStateException("warm-up jobs did not run within 5 minutes");
     }

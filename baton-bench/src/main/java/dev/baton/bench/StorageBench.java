@@ -2,7 +2,7 @@ package dev.baton.bench;
 
 import dev.baton.bench.BenchServerMain.ServerProfile;
 import dev.baton.client.BatonClient;
-import dev.baton.client.JobRequest;
+import dev.baton.job.JobOptions;
 import dev.baton.state.JobState;
 import dev.baton.storage.JobMonitor;
 import dev.baton.storage.JobStorage;
@@ -141,14 +141,7 @@ public final class StorageBench {
       long before = succeeded(storage);
       BatonClient client = BatonClient.create(storage);
       long t0 = System.nanoTime();
-      List<JobRequest> batch = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        batch.add(JobRequest.of(BenchJobs.NOOP, new BenchJobs.Noop(i)));
-        if (batch.size() == 1000 || i == n - 1) {
-          client.enqueueAll(batch);
-          batch.clear();
-        }
-      }
+      BenchJobs.enqueueNoops(client, n, JobOptions.NONE);
       double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
       List<ServerProcess> servers = new ArrayList<>();
       try {

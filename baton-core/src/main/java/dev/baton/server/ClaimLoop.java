@@ -4,8 +4,7 @@ import dev.baton.storage.JobStorage;
 import dev.baton.storage.LeasedJob;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -17,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * a worker freeing up while jobs were left behind) or until the poll interval passes, then claims
  * at most as many jobs as there are free workers. It never claims a job it cannot start at once.
  * While the queue is busy it coalesces: workers freed within about a millisecond share one claim.
+ *
+ * <p>Waking the loop costs a context switch, so nothing takes a lock or signals per job: a push
+ * sets a flag and unparks the loop only if it is parked, and a freed worker wakes it only while it
+ * waits for workers and once enough of them are free ({@link #wakeAtFree}); while it claims, a
+ * freed worker only sets the flag. A busy server so wakes its claim loop about twice per claim, not
+ * once per finished job.
  */
 final class ClaimLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
@@ -30,10 +35,17 @@ final class ClaimLoop implements Runnable {
   private final IntSupplier freeWorkers;
   private final BooleanSupplier mayClaim;
   private final Consumer<LeasedJob> start;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition signal = lock.newCondition();
-  private boolean woken;
+  private volatile Thread thread;
+  private volatile boolean parked;
+  private volatile boolean woken;
   private volatile boolean stopped;
+
+  /**
+   * While the loop waits for workers: how many must be free for a freed worker to wake it; {@link
+   * Integer#MAX_VALUE} otherwise (a freed worker is no news then: the loop looks at the free
+   * workers before each claim anyway).
+   */
+  private volatile int wakeAtFree = Integer.MAX_VALUE;
 
   /** The last claim was cut short by free workers: more jobs are probably waiting. */
   private volatile boolean starved;
@@ -53,18 +65,30 @@ final class ClaimLoop implements Runnable {
 
   /** Wakes the loop now (jobs became available). */
   void wake() {
-    lock.lock();
-    try {
-      woken = true;
-      signal.signalAll();
-    } finally {
-      lock.unlock();
+    woken = true;
+    // Set before looking: the loop sets parked before its last look at woken, so one sees the
+    // other.
+    if (parked) {
+      LockSupport.unpark(thread);
     }
   }
 
-  /** A worker became free: claim again only if the last claim left jobs behind. */
+  /**
+   * A worker became free. Only news if the last claim left jobs behind: then, if the loop waits for
+   * workers, it is woken once enough are free; if it is claiming, the next wait ends at once (a
+   * claim that comes back short is followed by another, which finds the jobs a claim for fewer
+   * workers left, as on a storage whose claim may skip rows locked by others).
+   */
   void workerFreed() {
-    if (starved) {
+    if (!starved) {
+      return;
+    }
+    int wanted = wakeAtFree;
+    if (wanted == Integer.MAX_VALUE) {
+      if (!woken) {
+        woken = true; // the loop is not parked: no unpark needed
+      }
+    } else if (freeWorkers.getAsInt() >= wanted) {
       wake();
     }
   }
@@ -76,12 +100,14 @@ final class ClaimLoop implements Runnable {
 
   @Override
   public void run() {
+    thread = Thread.currentThread();
+    long pollNanos = config.pollInterval().toNanos();
     long errorBackoff = 0;
     while (!stopped) {
       int free = freeWorkers.getAsInt();
       if (free <= 0 || !mayClaim.getAsBoolean()) {
         starved = free <= 0;
-        await(config.pollInterval().toMillis());
+        await(pollNanos, starved ? 1 : Integer.MAX_VALUE);
         continue;
       }
       if (starved) {
@@ -107,13 +133,13 @@ final class ClaimLoop implements Runnable {
         } else {
           log.debug("server {} still cannot claim: {}", config.serverId(), e.toString());
         }
-        await(errorBackoff);
+        await(TimeUnit.MILLISECONDS.toNanos(errorBackoff), Integer.MAX_VALUE);
         continue;
       }
       leased.forEach(start);
       starved = leased.size() == want && want == free;
       if (leased.size() < want) {
-        await(config.pollInterval().toMillis());
+        await(pollNanos, Integer.MAX_VALUE);
       }
     }
   }
@@ -125,37 +151,40 @@ final class ClaimLoop implements Runnable {
    */
   private int coalesce(int free) {
     int enough = Math.max(1, Math.min(config.claimBatchSize(), config.workers()) / 2);
-    if (free >= enough) {
-      return free;
-    }
-    lock.lock();
-    try {
-      long nanos = COALESCE_NANOS;
-      while (!stopped && nanos > 0 && freeWorkers.getAsInt() < enough) {
-        nanos = signal.awaitNanos(nanos);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopped = true;
-    } finally {
-      lock.unlock();
+    long deadline = System.nanoTime() + COALESCE_NANOS;
+    for (long left = COALESCE_NANOS;
+        !stopped && left > 0 && freeWorkers.getAsInt() < enough;
+        left = deadline - System.nanoTime()) {
+      await(left, enough);
     }
     return Math.max(free, freeWorkers.getAsInt());
   }
 
-  private void await(long millis) {
-    lock.lock();
+  /**
+   * Parks until woken (a push, {@link #stop}, or, if {@code freeToWake} is not {@link
+   * Integer#MAX_VALUE}, that many free workers) or {@code nanos} passed. A wake that came while the
+   * loop was claiming is kept and ends the next wait at once.
+   */
+  private void await(long nanos, int freeToWake) {
+    wakeAtFree = freeToWake;
+    parked = true;
     try {
-      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
-      while (!woken && !stopped && nanos > 0) {
-        nanos = signal.awaitNanos(nanos);
+      // Looked at after announcing the threshold: a worker frees its slot before it reads the
+      // threshold, so either it wakes us or we see its slot here.
+      if (freeToWake != Integer.MAX_VALUE && freeWorkers.getAsInt() >= freeToWake) {
+        return;
       }
-      woken = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopped = true;
+      long deadline = System.nanoTime() + nanos;
+      for (long left = nanos; !woken && !stopped && left > 0; left = deadline - System.nanoTime()) {
+        LockSupport.parkNanos(this, left);
+        if (Thread.currentThread().isInterrupted()) {
+          stopped = true;
+        }
+      }
     } finally {
-      lock.unlock();
+      parked = false;
+      woken = false; // the claim that follows covers every wake until now
+      wakeAtFree = Integer.MAX_VALUE; // after: a worker freed from now on sets woken again
     }
   }
 }

@@ -3,13 +3,16 @@ package dev.baton.server;
 import dev.baton.job.JobId;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.LeasedJob;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +21,19 @@ import org.slf4j.LoggerFactory;
  * The server's workers: a fixed number of slots, the jobs running in them, and the threads they run
  * on. A slot is taken when a claimed job starts and given back when its outcome was handed to the
  * {@link Committer}; the job leaves the running set once the outcome was written.
+ *
+ * <p>There is one thread per slot, each looping over a queue of started jobs: a worker that
+ * finishes a job takes the next one itself, and parked workers are woken only as far as {@link
+ * IdleThreads} finds them needed (one more per {@value #JOBS_PER_WAKE} queued jobs while earlier
+ * ones are on their way). A batch of short jobs is then run by the few threads that are awake, not
+ * by one freshly woken thread per job; a batch of long jobs still fans out to every free worker,
+ * each woken thread waking the next before it runs its job.
  */
 final class WorkerPool {
   private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+  /** Queued jobs per woken worker that may be on its way at once. */
+  static final int JOBS_PER_WAKE = 32;
 
   private final String serverId;
   private final int size;
@@ -29,9 +42,13 @@ final class WorkerPool {
   private final JobRunner runner;
   private final Consumer<JobRunner.Elected> committer;
   private final Runnable onFreed;
-  private final Semaphore free;
+  private final AtomicInteger free;
   private final Map<JobId, RunningJob> running = new ConcurrentHashMap<>();
-  private ExecutorService threads;
+  private final ConcurrentLinkedQueue<RunningJob> ready = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final IdleThreads idle = new IdleThreads();
+  private final BooleanSupplier jobsQueued = () -> !ready.isEmpty();
+  private final List<Thread> threads = new ArrayList<>();
 
   WorkerPool(
       String serverId,
@@ -48,15 +65,20 @@ final class WorkerPool {
     this.runner = runner;
     this.committer = committer;
     this.onFreed = onFreed;
-    this.free = new Semaphore(size);
+    this.free = new AtomicInteger(size);
   }
 
   void open() {
-    threads = WorkerThreads.create("baton-" + serverId + "-worker-", size);
+    ThreadFactory factory = WorkerThreads.factory("baton-" + serverId + "-worker-");
+    for (int i = 0; i < size; i++) {
+      Thread thread = factory.newThread(this::work);
+      threads.add(thread);
+      thread.start();
+    }
   }
 
   int free() {
-    return free.availablePermits();
+    return free.get();
   }
 
   Collection<RunningJob> running() {
@@ -73,7 +95,7 @@ final class WorkerPool {
    */
   void start(LeasedJob leased, Consumer<RunningJob> giveBack) {
     RunningJob job = new RunningJob(leased, storage, clock);
-    if (!free.tryAcquire()) {
+    if (!takeSlot()) {
       // Never expected: the claim loop asks for at most the free slots and is the only taker.
       log.error("server {} claimed job {} without a free worker", serverId, job.jobId());
       giveBack.accept(job);
@@ -85,12 +107,52 @@ final class WorkerPool {
       // push has not arrived yet): the earlier run's lease is surely gone.
       previous.revoked();
     }
-    try {
-      threads.execute(() -> runAndFree(job));
-    } catch (RejectedExecutionException e) {
+    if (idle.isClosed()) {
       running.remove(job.jobId(), job);
-      free.release();
+      free.incrementAndGet();
       giveBack.accept(job);
+      return;
+    }
+    ready.offer(job);
+    idle.wake(wakeAllowance(queued.incrementAndGet()));
+  }
+
+  private boolean takeSlot() {
+    int n;
+    do {
+      n = free.get();
+      if (n <= 0) {
+        return false;
+      }
+    } while (!free.compareAndSet(n, n - 1));
+    return true;
+  }
+
+  private static int wakeAllowance(int queuedJobs) {
+    return 1 + queuedJobs / JOBS_PER_WAKE;
+  }
+
+  /** A worker thread: runs queued jobs one after the other, parks while there are none. */
+  private void work() {
+    IdleThreads.Waiter me = new IdleThreads.Waiter();
+    while (!idle.isClosed()) {
+      idle.arrived(me);
+      RunningJob job = ready.poll();
+      if (job == null) {
+        Thread.interrupted(); // a late cancellation interrupt of the last job must not wake us
+        idle.park(me, jobsQueued);
+        continue;
+      }
+      int left = queued.decrementAndGet();
+      if (left > 0) {
+        idle.wake(wakeAllowance(left)); // before running: a long job must not hold up the rest
+      }
+      Thread.interrupted(); // as a thread pool does: no interrupt carries over to the next job
+      try {
+        runAndFree(job);
+      } catch (Throwable t) { // an Error past the runner: the slot is free, keep the thread
+        log.error("unexpected error in a worker of server {}", serverId, t);
+      }
     }
   }
 
@@ -114,7 +176,7 @@ final class WorkerPool {
       if (elected == null) {
         done(job);
       }
-      free.release();
+      free.incrementAndGet();
       onFreed.run();
     }
   }
@@ -156,10 +218,9 @@ final class WorkerPool {
     return true;
   }
 
-  /** Interrupts the worker threads and discards the pool. */
+  /** Interrupts the worker threads and ends them; jobs not started yet are not run. */
   void shutdownNow() {
-    if (threads != null) {
-      threads.shutdownNow();
-    }
+    idle.close();
+    threads.forEach(Thread::interrupt);
   }
 }

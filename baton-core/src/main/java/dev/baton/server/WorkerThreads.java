@@ -1,16 +1,13 @@
 package dev.baton.server;
 
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where jobs run: one virtual thread per job on Java 21+, a fixed pool of platform threads on 17.
- * Baton compiles with {@code --release 17}, so the Java 21 API is looked up reflectively.
+ * Where jobs run: virtual threads on Java 21+, platform threads on 17. Baton compiles with {@code
+ * --release 17}, so the Java 21 API is looked up reflectively.
  */
 final class WorkerThreads {
   private WorkerThreads() {}
@@ -20,23 +17,13 @@ final class WorkerThreads {
     return virtualFactory("probe-") != null;
   }
 
-  /** An executor for {@code workers} concurrent jobs, threads named {@code prefix + n}. */
-  static ExecutorService create(String prefix, int workers) {
+  /**
+   * Threads for the workers, named {@code prefix + n}: virtual where the JVM has them, daemon
+   * platform threads otherwise.
+   */
+  static ThreadFactory factory(String prefix) {
     ThreadFactory virtual = virtualFactory(prefix);
-    if (virtual != null) {
-      try {
-        MethodHandle perTask =
-            MethodHandles.publicLookup()
-                .findStatic(
-                    Executors.class,
-                    "newThreadPerTaskExecutor",
-                    MethodType.methodType(ExecutorService.class, ThreadFactory.class));
-        return (ExecutorService) perTask.invoke(virtual);
-      } catch (Throwable e) {
-        // fall through to platform threads
-      }
-    }
-    return Executors.newFixedThreadPool(workers, platformFactory(prefix));
+    return virtual != null ? virtual : platformFactory(prefix);
   }
 
   /** Daemon platform threads named {@code prefix + n}. */

@@ -2,20 +2,21 @@ package dev.baton.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class WorkerThreadsTest {
   @Test
   void workersArePlatformThreadsOnJava17AndVirtualWhereAvailable() throws Exception {
-    var pool = WorkerThreads.create("test-worker-", 2);
-    try {
-      String name = pool.submit(() -> Thread.currentThread().getName()).get();
-      assertThat(name).startsWith("test-worker-");
-      boolean virtual =
-          pool.submit(() -> Thread.currentThread().toString().startsWith("VirtualThread")).get();
-      assertThat(virtual).isEqualTo(Runtime.version().feature() >= 21);
-    } finally {
-      pool.shutdownNow();
-    }
+    CompletableFuture<Thread> ran = new CompletableFuture<>();
+    Thread thread =
+        WorkerThreads.factory("test-worker-").newThread(() -> ran.complete(Thread.currentThread()));
+    thread.start();
+    Thread worker = ran.get(5, TimeUnit.SECONDS);
+    assertThat(worker.getName()).startsWith("test-worker-");
+    assertThat(worker.isDaemon()).isTrue();
+    boolean virtual = worker.toString().startsWith("VirtualThread");
+    assertThat(virtual).isEqualTo(Runtime.version().feature() >= 21);
   }
 }

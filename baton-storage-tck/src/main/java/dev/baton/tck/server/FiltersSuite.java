@@ -85,7 +85,9 @@ public abstract class FiltersSuite extends ServerSuite {
     EnqueueResult r = client().enqueue(ORDER, new Order("o2", true));
     JobView deleted = awaitState(r.id(), JobState.DELETED);
     assertThat(deleted.lastEntry().reason()).isEqualTo("obsolete order dropped");
-    // The retry filter ran first and proposed a retry; the user filter replaced it.
+    // The retry filter ran first and proposed a retry; the user filter replaced it. onApplied runs
+    // on the committer after the write, so it may come a moment after the state is visible.
+    await().atMost(PROMPTLY).until(() -> events.contains("applied DELETED true"));
     assertThat(events).contains("elect SCHEDULED", "applied DELETED true");
   }
 
