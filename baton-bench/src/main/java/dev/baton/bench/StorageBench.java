@@ -208,6 +208,7 @@ public final class StorageBench {
         micros[i] = Long.parseLong(line.substring("PICKUP ".length()));
         Thread.sleep(PROBE_GAP.toMillis());
       }
+      System.out.println("  slowest probes (probe #: ms): " + slowest(micros, 6));
       Arrays.sort(micros);
       line(
           String.format(
@@ -221,6 +222,18 @@ public final class StorageBench {
               micros[(int) Math.ceil(PROBES * 0.99) - 1] / 1000.0,
               micros[PROBES - 1] / 1000.0));
     }
+  }
+
+  /** The {@code count} slowest samples with their position, to tell warm-up from steady state. */
+  private static String slowest(long[] micros, int count) {
+    Integer[] order = new Integer[micros.length];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, (a, b) -> Long.compare(micros[b], micros[a]));
+    StringBuilder text = new StringBuilder();
+    for (int k = 0; k < Math.min(count, order.length); k++) {
+      text.append(String.format(Locale.ROOT, "#%d: %.2f  ", order[k], micros[order[k]] / 1000.0));
+    }
+    return text.toString().trim();
   }
 
   /**

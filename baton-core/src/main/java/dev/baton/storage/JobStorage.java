@@ -36,7 +36,8 @@ public interface JobStorage extends AutoCloseable {
    * ON_SUCCESS}, DELETED), SCHEDULED (run time in the future) or ENQUEUED, with a history entry
    * carrying {@code reason}, and its uniqueness key is taken. A parent may be created in the same
    * batch, before its continuation. An unknown parent is an {@link IllegalArgumentException}.
-   * Listeners hear {@code jobsAvailable} for every queue that got an ENQUEUED job.
+   * Listeners hear {@code jobsAvailable} for every queue that got an ENQUEUED job. A job may
+   * instead be handed over to an idle server that left an offer (see {@link #claimOrOffer}).
    */
   List<CreateResult> create(List<NewJob> jobs);
 
@@ -79,6 +80,65 @@ public interface JobStorage extends AutoCloseable {
    * fewer than {@code max}.
    */
   List<LeasedJob> claim(String serverId, List<String> queues, int max);
+
+  // ---------------------------------------------------------------- hand-over to idle servers
+
+  /**
+   * Whether this storage hands new jobs straight to idle servers ({@link #claimOrOffer}). Only
+   * storages that push can: a hand-over is delivered by {@link StorageListener#jobHandedOver}. The
+   * default is false, and then {@link #claimOrOffer} is {@link #claim}.
+   */
+  default boolean handsOver() {
+    return false;
+  }
+
+  /**
+   * A claim for a server that will idle if it finds too little, so that the next job created for it
+   * needs no claim round trip. In one atomic step:
+   *
+   * <ol>
+   *   <li>takes back the offer {@code serverId} left before, if any (jobs already handed over under
+   *       it stay handed over);
+   *   <li>claims exactly as {@link #claim claim(serverId, queues, max)};
+   *   <li>if that leased fewer than {@code max} jobs, leaves an <em>offer</em> of the missing
+   *       {@code max - leased} slots for {@code queues}. {@code max = 0} only takes the offer back.
+   * </ol>
+   *
+   * <p>An offer stands until {@code serverId} calls this method again, is deregistered or rescued
+   * as dead, or {@code ttl} passes (storage clock). While it stands, {@link #create} (including
+   * {@link #fireRecurring}) hands over each job it creates that
+   *
+   * <ul>
+   *   <li>enters ENQUEUED in one of the offer's queues,
+   *   <li>is plain: no concurrency permits, no uniqueness key, no parent, and
+   *   <li>finds no other ENQUEUED job in its queue (a hand-over never overtakes a waiting job),
+   * </ul>
+   *
+   * <p>using one slot of the offer: in the same atomic step as its creation, the job is leased to
+   * the offering server exactly as {@link #claim} would lease it (PROCESSING, owner, fencing token
+   * incremented, history entry; its {@link CreateResult} says PROCESSING), and listeners hear
+   * {@link StorageListener#jobHandedOver} with the lease instead of {@code jobsAvailable}. An offer
+   * with no slot left is gone. With several offers, which one is used is the storage's choice. A
+   * storage may decline any hand-over (the job then enters ENQUEUED as usual); it never hands over
+   * a job that is not plain, nor more jobs than the offer has slots.
+   *
+   * <p>The server must keep the offered slots free for hand-overs until its next call.
+   *
+   * @return what the claim leased (never the jobs handed over, which arrive by push)
+   */
+  default List<LeasedJob> claimOrOffer(
+      String serverId, List<String> queues, int max, Duration ttl) {
+    return claim(serverId, queues, max);
+  }
+
+  /**
+   * Every job PROCESSING under a lease of {@code serverId}, claimed or handed over, in no
+   * particular order: how a server finds hand-overs whose push it may have missed (after {@link
+   * StorageListener#pushResumed}). A read; changes nothing.
+   */
+  default List<LeasedJob> leasedTo(String serverId) {
+    throw new UnsupportedOperationException("this storage does not hand over jobs");
+  }
 
   /**
    * Leaves PROCESSING as {@code outcome} says, only if the job is PROCESSING under exactly this

@@ -27,4 +27,18 @@ public interface StorageListener {
    * server cancels whatever run of the job it has. Prefer {@link #leaseRevoked(Lease)}.
    */
   default void leaseRevoked(String serverId, JobId jobId) {}
+
+  /**
+   * A job was created straight into PROCESSING under {@code job.lease()}: handed over to the server
+   * that left an offer ({@link JobStorage#claimOrOffer}). Every listener hears it; only the server
+   * named in the lease runs it, at most once per lease (a push may come twice, or after {@link
+   * JobStorage#leasedTo} returned the same lease).
+   */
+  default void jobHandedOver(LeasedJob job) {}
+
+  /**
+   * The push channel was down and is up again (a reconnect): news sent meanwhile is lost. Servers
+   * claim at once and look for hand-overs they missed ({@link JobStorage#leasedTo}).
+   */
+  default void pushResumed() {}
 }
