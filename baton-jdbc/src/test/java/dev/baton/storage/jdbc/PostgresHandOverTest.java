@@ -211,7 +211,7 @@ class PostgresHandOverTest {
         .containsExactly(JobState.ENQUEUED);
     s.claim("drain", List.of(Q), 10);
     s.purgeExpired(10);
-    assertThat(count("SELECT count(*) FROM %s.baton_offers")).isZero();
+    assertThat(count(fixture, "SELECT count(*) FROM %s.baton_offers")).isZero();
 
     s.heartbeat(new dev.baton.storage.ServerBeat("srv", "h", List.of(Q), 3, List.of()));
     s.claimOrOffer("srv", List.of(Q), 3, TTL);
@@ -219,7 +219,7 @@ class PostgresHandOverTest {
     assertThat(s.create(List.of(job(Q))))
         .extracting(PostgresHandOverTest::state)
         .containsExactly(JobState.ENQUEUED);
-    assertThat(count("SELECT count(*) FROM %s.baton_offer_queues")).isZero();
+    assertThat(count(fixture, "SELECT count(*) FROM %s.baton_offer_queues")).isZero();
   }
 
   @Test
@@ -261,7 +261,52 @@ class PostgresHandOverTest {
         .containsExactly(JobState.PROCESSING, JobState.PROCESSING);
   }
 
-  private long count(String sql) throws Exception {
+  /**
+   * Arguments around the NOTIFY limit (payloads under 8000 bytes): every create succeeds, the ones
+   * whose lease fits are handed over and pushed intact, from the first that does not fit on they
+   * are declined (ENQUEUED, jobsAvailable). Bytes count, not characters.
+   */
+  @Test
+  void aLeaseThatWouldNotFitTheNotifyPayloadIsDeclined() {
+    JdbcStorage s = listening(fixture.open());
+    s.claimOrOffer("srv", List.of(Q), 1000, TTL);
+    Integer firstDeclined = null;
+    int handed = 0;
+    for (int n = 7_550; n <= 7_950; n++) {
+      JobSpec spec = spec(Q, "{\"s\":\"" + "a".repeat(n) + "\"}");
+      JobState state = s.create(List.of(NewJob.now(spec, "t"))).get(0).state();
+      if (state == JobState.PROCESSING) {
+        assertThat(firstDeclined).as("handed over after declining a smaller one").isNull();
+        handed++;
+        JobId id = spec.id();
+        await().atMost(Duration.ofSeconds(5)).until(() -> pushed.containsKey(id));
+        assertThat(pushed.get(id).spec()).isEqualTo(spec);
+      } else {
+        assertThat(state).isEqualTo(JobState.ENQUEUED);
+        firstDeclined = firstDeclined == null ? n : firstDeclined;
+        s.claim("drain", List.of(Q), 10);
+      }
+    }
+    assertThat(handed).isPositive();
+    assertThat(firstDeclined).isNotNull();
+
+    // Multi-byte characters: 2,000 euro signs are 6,000 bytes in UTF-8; 3,000 are 9,000 bytes,
+    // though fewer than 8,000 characters.
+    JobSpec fits = spec(Q, "{\"s\":\"" + "€".repeat(2_000) + "😀\"}");
+    JobSpec tooBig = spec(Q, "{\"s\":\"" + "€".repeat(3_000) + "\"}");
+    assertThat(s.create(List.of(NewJob.now(fits, "t"))).get(0).state())
+        .isEqualTo(JobState.PROCESSING);
+    await().atMost(Duration.ofSeconds(5)).until(() -> pushed.containsKey(fits.id()));
+    assertThat(pushed.get(fits.id()).spec()).isEqualTo(fits);
+    available.clear();
+    assertThat(s.create(List.of(NewJob.now(tooBig, "t"))).get(0).state())
+        .isEqualTo(JobState.ENQUEUED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> available.contains(Q));
+    assertThat(pushed).doesNotContainKey(tooBig.id());
+  }
+
+  /** A count in the fixture's schema ({@code %s} in {@code sql}). */
+  static long count(PostgresFixture fixture, String sql) throws Exception {
     try (Connection c = PostgresFixture.connect();
         var st = c.createStatement();
         var rs = st.executeQuery(String.format(sql, fixture.schema))) {

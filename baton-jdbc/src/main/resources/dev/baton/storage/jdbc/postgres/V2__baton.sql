@@ -4,11 +4,13 @@
 -- makes them, until `expires_at` (database clock). One row per server; a claimOrOffer replaces it,
 -- a create that hands a job over takes a slot (rows are updated in place: no indexed column changes,
 -- so the updates are HOT). A create locks the row it uses with SKIP LOCKED: concurrent creates use
--- other offers, or decline, instead of queueing behind one row.
+-- other offers, or decline, instead of queueing behind one row. No CHECK (slots >= 0): PostgreSQL
+-- checks the row an UPDATE computes from the statement's snapshot before it notices a concurrent
+-- committed update (and recomputes from the new version), so such a check fails creates spuriously.
 CREATE TABLE baton_offers (
   server_id  VARCHAR(200)  PRIMARY KEY,
   queues     VARCHAR(50)[] NOT NULL,
-  slots      INT           NOT NULL CHECK (slots >= 0),
+  slots      INT           NOT NULL,
   expires_at TIMESTAMPTZ   NOT NULL
 );
 
