@@ -34,8 +34,9 @@ final class FastCreate {
   // microseconds, reasons (arrays in job order); whether a job may be handed over; the payload
   // prefix; the channel and payload prefix of jobsAvailable; the hand-over channel.
   //
-  // Hand-over (o, e, x): the offer for the first job's queue is locked with SKIP LOCKED (another
-  // create holding it makes this one use another offer, or decline). A job is handed over if it
+  // Hand-over (o, e, x): an offer for the queue of the batch's first job that could be handed over
+  // is locked with SKIP LOCKED (another create holding it makes this one use another offer, or
+  // decline); one offer per statement. A job is handed over if it
   // enters ENQUEUED without permits in one of the offer's queues, no job is ENQUEUED in its queue
   // (nor an earlier job of the batch entering it), its lease fits in a NOTIFY payload, and a slot
   // is left: slots go to such jobs in batch order. Without an offer (o empty) e and x are empty and
@@ -53,10 +54,14 @@ final class FastCreate {
         CROSS JOIN t),
       o AS MATERIALIZED (
         SELECT f.server_id, f.queues, f.slots
-        FROM baton_offer_queues q JOIN baton_offers f ON f.server_id = q.server_id
-        WHERE CAST(? AS boolean) AND q.queue = (SELECT n.queue FROM n WHERE n.ord = 1)
-          AND q.queue = ANY(f.queues) AND f.slots > 0 AND f.expires_at > (SELECT ts FROM t)
-        LIMIT 1 FOR UPDATE OF f SKIP LOCKED),
+        FROM (SELECT n.queue, min(n.ord) AS first FROM n CROSS JOIN t
+              WHERE n.concurrency_json IS NULL AND (n.due IS NULL OR n.due <= t.ts)
+              GROUP BY n.queue) b
+        JOIN baton_offer_queues q ON q.queue = b.queue
+        JOIN baton_offers f ON f.server_id = q.server_id
+        WHERE CAST(? AS boolean) AND q.queue = ANY(f.queues) AND f.slots > 0
+          AND f.expires_at > (SELECT ts FROM t)
+        ORDER BY b.first LIMIT 1 FOR UPDATE OF f SKIP LOCKED),
       e AS MATERIALIZED (
         SELECT n.ord, n.id, n.queue, o.server_id, o.slots, p.payload,
           n.concurrency_json IS NULL AND n.queue = ANY(o.queues)
@@ -190,6 +195,20 @@ final class FastCreate {
       }
     }
     return created;
+  }
+
+  /**
+   * {@code create} inside a transaction that is already open (the application's, or a recurring
+   * job's firing): this statement for the jobs it applies to, the general path for the rest.
+   */
+  static List<CreateResult> createIn(
+      Tx tx, List<NewJob> jobs, String payloadPrefix, boolean handOver) throws SQLException {
+    if (payloadPrefix == null || !applies(jobs)) {
+      return CreateOp.create(tx, jobs);
+    }
+    Map<JobId, JobState> created = create(tx, jobs, payloadPrefix, handOver);
+    List<NewJob> rest = rest(jobs, created);
+    return merge(jobs, created, rest.isEmpty() ? List.of() : CreateOp.create(tx, rest));
   }
 
   /** The jobs of the batch that {@link #create} did not create, in order. */

@@ -150,20 +150,15 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    if (!(db.notifications instanceof PgNotifications pg) || !FastCreate.applies(jobs)) {
-      return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
-    }
+    // No hand-over here: the offer row would stay locked until the application commits, and the
+    // offering server's next claim would wait for that commit.
     return db.onConnection(
-        appConnection,
-        "create",
-        tx -> {
-          // No hand-over here: the offer row would stay locked until the application commits,
-          // and the offering server's next claim would wait for that commit.
-          Map<JobId, JobState> created = FastCreate.create(tx, jobs, pg.jobsPayloadPrefix(), false);
-          List<NewJob> rest = FastCreate.rest(jobs, created);
-          return FastCreate.merge(
-              jobs, created, rest.isEmpty() ? List.of() : CreateOp.create(tx, rest));
-        });
+        appConnection, "create", tx -> FastCreate.createIn(tx, jobs, payloadPrefix(), false));
+  }
+
+  /** PostgreSQL: what a jobsAvailable payload starts with; null on H2 (no one-statement create). */
+  private String payloadPrefix() {
+    return db.notifications instanceof PgNotifications pg ? pg.jobsPayloadPrefix() : null;
   }
 
   /** Work an application does in one transaction of its own. */
@@ -399,7 +394,8 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
   public Optional<List<CreateResult>> fireRecurring(
       String id, Instant expectedNextFire, Instant newNextFire, List<NewJob> jobs) {
     return db.tx(
-        "fireRecurring", tx -> RecurringOps.fire(tx, id, expectedNextFire, newNextFire, jobs));
+        "fireRecurring",
+        tx -> RecurringOps.fire(tx, id, expectedNextFire, newNextFire, jobs, payloadPrefix()));
   }
 
   @Override
