@@ -93,6 +93,22 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class HandOver extends dev.baton.tck.spi.HandOverSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class HandOverHammer extends dev.baton.tck.spi.HandOverHammerSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ concurrency admission (SPI level)
 
   @Nested

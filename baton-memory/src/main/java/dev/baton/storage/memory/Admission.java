@@ -4,7 +4,6 @@ import dev.baton.concurrency.Permit;
 import dev.baton.concurrency.WaitPolicy;
 import dev.baton.job.JobId;
 import dev.baton.state.JobState;
-import dev.baton.storage.Lease;
 import dev.baton.storage.LeasedJob;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,25 +39,13 @@ final class Admission {
         JobEntry job = table.get(next.getValue());
         Permit busy = table.keys.firstBusy(job, now);
         if (busy == null) {
-          out.add(lease(job, serverId, now));
+          out.add(table.lease(job, serverId, now));
         } else {
           block(job, busy, now);
         }
       }
     }
     return out;
-  }
-
-  private LeasedJob lease(JobEntry job, String serverId, Instant now) {
-    table.keys.take(job, now);
-    job.token++;
-    job.owner = serverId;
-    job.blockedClaims = 0;
-    job.progress = 0;
-    table.move(job, JobState.PROCESSING, now, serverId, null, "leased to " + serverId, null);
-    table.uniques.releaseAtStart(job.spec.unique(), job.id());
-    return new LeasedJob(
-        new Lease(job.id(), serverId, job.token), job.spec, job.attempt, job.createdAt);
   }
 
   private void block(JobEntry job, Permit busy, Instant now) {

@@ -40,7 +40,8 @@ import java.util.function.Supplier;
 /**
  * A storage in the JVM's memory, for tests and development; it can be shared by several servers and
  * clients of one JVM. Every SPI method runs whole under one lock, which is what makes it atomic.
- * Listeners are called after the lock is released, on the calling thread.
+ * Listeners are called after the lock is released, on the calling thread. It hands jobs over to
+ * idle servers ({@link #claimOrOffer}): the reference for storages that do.
  *
  * <p>Time comes from the {@link Clock} given at construction, so tests can drive it.
  */
@@ -114,6 +115,29 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   }
 
   @Override
+  public boolean handsOver() {
+    return true;
+  }
+
+  @Override
+  public List<LeasedJob> claimOrOffer(String serverId, List<String> queues, int max, Duration ttl) {
+    return locked(
+        () -> {
+          Instant now = now();
+          table.offers.withdraw(serverId);
+          List<LeasedJob> leased = admission.claim(serverId, queues, max, now);
+          table.offers.offer(serverId, queues, max - leased.size(), now.plus(ttl));
+          return leased;
+        });
+  }
+
+  @Override
+  public List<LeasedJob> leasedTo(String serverId) {
+    return locked(
+        () -> table.leasedTo(serverId).stream().map(id -> table.leased(table.get(id))).toList());
+  }
+
+  @Override
   public boolean finish(Lease lease, String worker, RunOutcome outcome) {
     return locked(() -> moves.finish(lease, worker, outcome, now()));
   }
@@ -162,6 +186,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
           Instant now = now();
           List<RescuedServer> out = new ArrayList<>();
           for (ServerRecord dead : servers.removeSilent(timeout, now)) {
+            table.offers.withdraw(dead.serverId());
             String reason =
                 "server "
                     + dead.serverId()
@@ -184,6 +209,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
         () -> {
           Instant now = now();
           servers.remove(serverId);
+          table.offers.withdraw(serverId);
           List<JobId> jobs = table.leasedTo(serverId);
           jobs.forEach(id -> moves.release(table.get(id), now, serverId, null, reason));
           return jobs;

@@ -7,6 +7,8 @@ import dev.baton.state.JobState;
 import dev.baton.storage.BlockInfo;
 import dev.baton.storage.JobQuery;
 import dev.baton.storage.JobRecord;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
 import dev.baton.storage.Page;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ final class JobTable {
   final StateCounts counts = new StateCounts();
   final ConcurrencyKeys keys = new ConcurrencyKeys();
   final UniqueKeys uniques = new UniqueKeys();
+  final Offers offers = new Offers();
   private final Map<String, TreeMap<Long, JobId>> queues = new HashMap<>();
   final TreeSet<Due> scheduled = new TreeSet<>();
   final TreeSet<Due> expiring = new TreeSet<>();
@@ -105,6 +108,27 @@ final class JobTable {
           leases.computeIfAbsent(job.owner, k -> new LinkedHashSet<>()).add(job.id());
       default -> {}
     }
+  }
+
+  /**
+   * Leases {@code job} (ENQUEUED, or new and ENQUEUED only in its history) to {@code serverId}:
+   * permits taken, fencing token bumped, PROCESSING. The admission check is the caller's.
+   */
+  LeasedJob lease(JobEntry job, String serverId, Instant now) {
+    keys.take(job, now);
+    job.token++;
+    job.owner = serverId;
+    job.blockedClaims = 0;
+    job.progress = 0;
+    move(job, JobState.PROCESSING, now, serverId, null, "leased to " + serverId, null);
+    uniques.releaseAtStart(job.spec.unique(), job.id());
+    return leased(job);
+  }
+
+  /** What the server that holds {@code job}'s lease needs to run it. */
+  LeasedJob leased(JobEntry job) {
+    return new LeasedJob(
+        new Lease(job.id(), job.owner, job.token), job.spec, job.attempt, job.createdAt);
   }
 
   /** Parks {@code job} (already BLOCKED) behind {@code busy}, with its give-up time if any. */

@@ -2,6 +2,7 @@ package dev.baton.storage.memory;
 
 import dev.baton.job.JobId;
 import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
 import dev.baton.storage.StorageListener;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ final class Outbox {
 
   private final Set<String> queues = new LinkedHashSet<>();
   private final List<Lease> revoked = new ArrayList<>();
+  private final List<LeasedJob> handedOver = new ArrayList<>();
 
   void jobsAvailable(String queue) {
     queues.add(queue);
@@ -28,13 +30,19 @@ final class Outbox {
     revoked.add(new Lease(jobId, serverId, token));
   }
 
+  void handedOver(LeasedJob job) {
+    handedOver.add(job);
+  }
+
   /** Moves what was gathered into a new outbox and empties this one. */
   Outbox drain() {
     Outbox out = new Outbox();
     out.queues.addAll(queues);
     out.revoked.addAll(revoked);
+    out.handedOver.addAll(handedOver);
     queues.clear();
     revoked.clear();
+    handedOver.clear();
     return out;
   }
 
@@ -45,6 +53,13 @@ final class Outbox {
           listener.leaseRevoked(r);
         } catch (RuntimeException e) {
           LOG.warn("storage listener failed on leaseRevoked({})", r, e);
+        }
+      }
+      for (LeasedJob h : handedOver) {
+        try {
+          listener.jobHandedOver(h);
+        } catch (RuntimeException e) {
+          LOG.warn("storage listener failed on jobHandedOver({})", h.lease(), e);
         }
       }
       for (String queue : queues) {

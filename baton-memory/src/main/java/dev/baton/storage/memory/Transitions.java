@@ -6,6 +6,7 @@ import dev.baton.state.ExceptionInfo;
 import dev.baton.state.JobState;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.CreateResult;
+import dev.baton.storage.JobSpec;
 import dev.baton.storage.Lease;
 import dev.baton.storage.LogLine;
 import dev.baton.storage.NewJob;
@@ -80,7 +81,11 @@ final class Transitions {
       table.uniques.take(n.spec().unique(), job.id(), now);
     }
     switch (d) {
-      case READY -> ready(job, now, n.reason());
+      case READY -> {
+        if (!handOver(job, now, n.reason())) {
+          ready(job, now, n.reason());
+        }
+      }
       case WAIT -> {
         awaiting.computeIfAbsent(parent.id(), k -> new ArrayList<>()).add(job.id());
         table.move(job, JobState.AWAITING, now, null, null, n.reason(), null);
@@ -110,6 +115,32 @@ final class Transitions {
 
   private static String parentDeleted(JobEntry parent) {
     return "parent job " + parent.id() + " was deleted";
+  }
+
+  /**
+   * Leases a new, ready job to a server that offered its queue, if it is plain, due now and would
+   * find its queue empty (a hand-over never overtakes a waiting job). Its history still shows it
+   * enqueued first, as a claimed job's does; listeners hear the hand-over, not jobsAvailable.
+   */
+  private boolean handOver(JobEntry job, Instant now, String reason) {
+    JobSpec spec = job.spec;
+    boolean plain = spec.concurrency().isEmpty() && spec.unique() == null && spec.parent() == null;
+    if (!plain || job.runAt.isAfter(now) || hasWaiting(job.queue())) {
+      return false;
+    }
+    String serverId = table.offers.take(job.queue(), now);
+    if (serverId == null) {
+      return false;
+    }
+    job.order = table.nextSeq();
+    job.record(JobState.ENQUEUED, now, null, null, reason, null);
+    outbox.handedOver(table.lease(job, serverId, now));
+    return true;
+  }
+
+  private boolean hasWaiting(String queue) {
+    var jobs = table.queueIfPresent(queue);
+    return jobs != null && !jobs.isEmpty();
   }
 
   /** ENQUEUED at the tail of its queue, or SCHEDULED if its run time is still ahead. */

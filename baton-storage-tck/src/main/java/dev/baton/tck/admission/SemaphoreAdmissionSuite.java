@@ -182,13 +182,7 @@ public abstract class SemaphoreAdmissionSuite extends SpiSuite {
     claim("tck-dying", 10, QUEUE);
     assertThat(state(ids.get(1))).isEqualTo(JobState.BLOCKED);
 
-    eventually()
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () -> {
-              beat(SERVER);
-              return !storage().rescueDeadServers(Duration.ofMillis(200), SERVER).isEmpty();
-            });
+    rescueUntilDead(SERVER);
 
     assertThat(state(ids.get(0))).isEqualTo(JobState.ENQUEUED);
     assertThat(state(ids.get(1))).isEqualTo(JobState.ENQUEUED);

@@ -56,7 +56,7 @@ public abstract class ServersSuite extends SpiSuite {
     JobId later = create(TestJob.job());
     RecordingListener listener = listen();
 
-    List<RescuedServer> rescued = rescueUntilDead();
+    List<RescuedServer> rescued = rescueUntilDead(RESCUER);
 
     assertThat(rescued).hasSize(1);
     assertThat(rescued.get(0).serverId()).isEqualTo(DEAD);
@@ -75,24 +75,6 @@ public abstract class ServersSuite extends SpiSuite {
     HeartbeatResult back = beat(DEAD, leases.get(0), leases.get(1));
     assertThat(back.wasRegistered()).isFalse();
     assertThat(back.revoked()).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
-  }
-
-  /** Lets {@link #DEAD} fall silent past a short timeout while the rescuer keeps beating. */
-  private List<RescuedServer> rescueUntilDead() {
-    Duration timeout = Duration.ofMillis(200);
-    var found = new java.util.concurrent.atomic.AtomicReference<List<RescuedServer>>();
-    eventually()
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () -> {
-              beat(RESCUER);
-              List<RescuedServer> r = storage().rescueDeadServers(timeout, RESCUER);
-              if (!r.isEmpty()) {
-                found.set(r);
-              }
-              return found.get() != null;
-            });
-    return found.get();
   }
 
   @Test

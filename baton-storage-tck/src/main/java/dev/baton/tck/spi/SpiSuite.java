@@ -15,6 +15,7 @@ import dev.baton.storage.Lease;
 import dev.baton.storage.LeasedJob;
 import dev.baton.storage.LockStorage;
 import dev.baton.storage.NewJob;
+import dev.baton.storage.RescuedServer;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.ServerBeat;
 import dev.baton.tck.TckSuite;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -134,8 +136,16 @@ public abstract class SpiSuite extends TckSuite {
    * jobs in a queue of its own until one is heard, then deletes them and forgets what was heard.
    */
   protected RecordingListener listen() {
+    return listen(storage());
+  }
+
+  /**
+   * As {@link #listen()}, on another client of the fixture (a listener of another process): the
+   * probes are created through the first client, so they also prove the two share the data.
+   */
+  protected RecordingListener listen(JobStorage client) {
     RecordingListener listener = new RecordingListener();
-    subscriptions.add(storage().subscribe(listener));
+    subscriptions.add(client.subscribe(listener));
     List<JobId> probes = new ArrayList<>();
     eventually()
         .pollInterval(Duration.ofMillis(100))
@@ -170,6 +180,27 @@ public abstract class SpiSuite extends TckSuite {
   protected LockStorage locks() {
     assumeTrue(storage() instanceof LockStorage, "storage does not implement LockStorage");
     return (LockStorage) storage();
+  }
+
+  /**
+   * Lets every server but {@code rescuerId} fall silent past a short timeout, {@code rescuerId}
+   * beating meanwhile, until a rescue finds a dead one; returns what that rescue found.
+   */
+  protected List<RescuedServer> rescueUntilDead(String rescuerId) {
+    Duration timeout = Duration.ofMillis(200);
+    AtomicReference<List<RescuedServer>> found = new AtomicReference<>();
+    eventually()
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              beat(rescuerId);
+              List<RescuedServer> r = storage().rescueDeadServers(timeout, rescuerId);
+              if (!r.isEmpty()) {
+                found.set(r);
+              }
+              return found.get() != null;
+            });
+    return found.get();
   }
 
   /** Runs {@code promoteDue} until {@code id} is in {@code expected}. */
