@@ -57,6 +57,7 @@ final class LuaScripts {
           "heartbeat",
           "jobs",
           "keys",
+          "leased",
           "locks",
           "now",
           "promote",

@@ -1,8 +1,11 @@
 package dev.baton.storage.redis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.job.JobId;
+import dev.baton.storage.JobSpec;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
 import dev.baton.storage.StorageListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -12,17 +15,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Push notifications for one storage client: a dedicated pub/sub connection on the namespace's two
- * channels ({@code {ns}:ch:jobs} carries a queue name, {@code {ns}:ch:revoked}
- * "serverId\njobId\ntoken", the revoked lease), which the scripts publish to in the same step as
- * the change. Lettuce reconnects and re-subscribes by itself; since messages sent while
- * disconnected are lost, every (re)connection and a slow poll tell listeners about every queue that
- * has work, as a safety net.
+ * Push notifications for one storage client: a dedicated pub/sub connection on the namespace's
+ * three channels ({@code {ns}:ch:jobs} carries a queue name, {@code {ns}:ch:revoked}
+ * "serverId\njobId\ntoken", the revoked lease, {@code {ns}:ch:handover} a job handed over with its
+ * lease), which the scripts publish to in the same step as the change. Lettuce reconnects and
+ * re-subscribes by itself; since messages sent while disconnected are lost, listeners hear {@code
+ * pushResumed} once the channels are subscribed again, and every (re)connection and a slow poll
+ * tell them about every queue that has work, as a safety net.
  */
 final class RedisNotifications implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisNotifications.class);
@@ -30,12 +35,19 @@ final class RedisNotifications implements AutoCloseable {
   private final RedisConnector connector;
   private final String jobsChannel;
   private final String revokedChannel;
+  private final String handoverChannel;
   private final Duration pollInterval;
   private final Supplier<List<String>> queuesWithWork;
   private final List<StorageListener> listeners = new CopyOnWriteArrayList<>();
   private StatefulRedisPubSubConnection<String, String> pubSub;
   private ScheduledExecutorService poller;
   private boolean closed;
+
+  /**
+   * Set by the first acknowledgement of the hand-over channel: later ones are re-subscriptions.
+   * Only touched on the pub/sub connection's event loop.
+   */
+  private boolean subscribedBefore;
 
   RedisNotifications(
       RedisConnector connector,
@@ -45,6 +57,7 @@ final class RedisNotifications implements AutoCloseable {
     this.connector = connector;
     this.jobsChannel = prefix + "ch:jobs";
     this.revokedChannel = prefix + "ch:revoked";
+    this.handoverChannel = prefix + "ch:handover";
     this.pollInterval = pollInterval;
     this.queuesWithWork = queuesWithWork;
   }
@@ -68,8 +81,22 @@ final class RedisNotifications implements AutoCloseable {
           public void message(String channel, String message) {
             dispatch(channel, message);
           }
+
+          // Lettuce re-subscribes after a reconnect with one SUBSCRIBE of every channel, in order;
+          // the acknowledgement of the last one means the push is back, and what was sent
+          // meanwhile is lost.
+          @Override
+          public void subscribed(String channel, long count) {
+            if (!handoverChannel.equals(channel)) {
+              return;
+            }
+            if (subscribedBefore) {
+              tell(StorageListener::pushResumed);
+            }
+            subscribedBefore = true;
+          }
         });
-    pubSub.sync().subscribe(jobsChannel, revokedChannel);
+    pubSub.sync().subscribe(jobsChannel, revokedChannel, handoverChannel);
     poller =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -84,17 +111,19 @@ final class RedisNotifications implements AutoCloseable {
 
   private void dispatch(String channel, String message) {
     if (jobsChannel.equals(channel)) {
-      for (StorageListener l : listeners) {
-        safely(() -> l.jobsAvailable(message));
+      tell(l -> l.jobsAvailable(message));
+    } else if (handoverChannel.equals(channel)) {
+      LeasedJob job = handedOver(message);
+      if (job == null) {
+        return;
       }
+      tell(l -> l.jobHandedOver(job));
     } else if (revokedChannel.equals(channel)) {
       Lease lease = revokedLease(message);
       if (lease == null) {
         return;
       }
-      for (StorageListener l : listeners) {
-        safely(() -> l.leaseRevoked(lease));
-      }
+      tell(l -> l.leaseRevoked(lease));
     }
   }
 
@@ -119,26 +148,66 @@ final class RedisNotifications implements AutoCloseable {
     }
   }
 
+  /**
+   * A hand-over as create.lua publishes it: a JSON header line {@code [server, id, token, attempt,
+   * created (us), type, queue, max, meta]}, then the job's arguments as they are (they may hold
+   * newlines; JSON escapes every newline of the header). Null if malformed. Package-private for the
+   * test.
+   */
+  static LeasedJob handedOver(String message) {
+    try {
+      int end = message.indexOf('\n');
+      JsonNode h = RedisRows.tree(message.substring(0, end));
+      String id = h.get(1).asText();
+      JobSpec spec =
+          RedisRows.spec(
+              id,
+              h.get(5).asText(),
+              h.get(6).asText(),
+              message.substring(end + 1),
+              h.get(8).asText(),
+              h.get(7).asText(),
+              "",
+              "",
+              "",
+              "",
+              "",
+              "");
+      return new LeasedJob(
+          new Lease(JobId.parse(id), h.get(0).asText(), h.get(2).asLong()),
+          spec,
+          h.get(3).asInt(),
+          RedisRows.instant(h.get(4).asText()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "ignoring a malformed hand-over message: {}",
+          message.substring(0, Math.min(200, message.length())),
+          e);
+      return null;
+    }
+  }
+
   private void poll() {
     if (listeners.isEmpty()) {
       return;
     }
     try {
       for (String q : queuesWithWork.get()) {
-        for (StorageListener l : listeners) {
-          safely(() -> l.jobsAvailable(q));
-        }
+        tell(l -> l.jobsAvailable(q));
       }
     } catch (RuntimeException e) {
       LOG.debug("notification poll failed, will retry: {}", e.toString());
     }
   }
 
-  private static void safely(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException e) {
-      LOG.warn("storage listener threw", e);
+  /** Tells every listener; one that throws does not keep the news from the others. */
+  private void tell(Consumer<StorageListener> news) {
+    for (StorageListener l : listeners) {
+      try {
+        news.accept(l);
+      } catch (RuntimeException e) {
+        LOG.warn("storage listener threw", e);
+      }
     }
   }
 

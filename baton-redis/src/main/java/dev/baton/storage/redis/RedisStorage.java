@@ -180,13 +180,44 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     if (max <= 0 || queues.isEmpty()) {
       return List.of();
     }
-    List<String> args = new ArrayList<>(2 + queues.size());
+    return claim(serverId, queues, max, "");
+  }
+
+  /** {@code create} hands jobs to idle servers that left an offer: see {@link #claimOrOffer}. */
+  @Override
+  public boolean handsOver() {
+    return true;
+  }
+
+  /**
+   * The claim script with a ttl: it takes the server's previous offer back, claims, and leaves an
+   * offer of the missing slots that {@code create} uses (docs/redis.md, "Hand-over").
+   */
+  @Override
+  public List<LeasedJob> claimOrOffer(String serverId, List<String> queues, int max, Duration ttl) {
+    return claim(serverId, queues, Math.max(0, max), micros(ttl));
+  }
+
+  @Override
+  public List<LeasedJob> leasedTo(String serverId) {
+    return leasedJobs(serverId, scripts.run("leased", MULTI, serverId));
+  }
+
+  /** claim.lua; {@code ttl} "" for a plain claim, else microseconds (claimOrOffer). */
+  private List<LeasedJob> claim(String serverId, List<String> queues, int max, String ttl) {
+    List<String> args = new ArrayList<>(3 + queues.size());
     args.add(serverId);
     args.add(Integer.toString(max));
+    args.add(ttl);
     args.addAll(queues);
-    // Per job: id, token, attempt, created, type, queue, args, meta, max, then (not for plain
-    // jobs) parent, cond, conc, uk, uh, uttl.
-    List<Object> rows = scripts.run("claim", MULTI, args);
+    return leasedJobs(serverId, scripts.run("claim", MULTI, args));
+  }
+
+  /**
+   * Rows of claim.lua and leased.lua, per job: id, token, attempt, created, type, queue, args,
+   * meta, max, then (not for plain jobs' claim rows) parent, cond, conc, uk, uh, uttl.
+   */
+  private static List<LeasedJob> leasedJobs(String serverId, List<Object> rows) {
     List<LeasedJob> leased = new ArrayList<>(rows.size());
     for (Object r : rows) {
       List<?> v = (List<?>) r;

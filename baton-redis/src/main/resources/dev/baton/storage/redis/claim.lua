@@ -1,8 +1,14 @@
--- claim: ARGV = serverId, max, queue... Leases up to max ENQUEUED jobs, queues in the given order,
--- FIFO in each, with the admission check of every permit in this same script. Returns, per leased
--- job: {id, token, attempt, created, type, queue, args, meta, max, parent, cond, conc, uk, uh, uttl};
--- the row of a plain job (no parent, permits or unique key) stops after max.
-local server, max = ARGV[1], tonumber(ARGV[2])
+-- claim and claimOrOffer: ARGV = serverId, max, ttl (us; '' for a plain claim), queue... Leases up
+-- to max ENQUEUED jobs, queues in the given order, FIFO in each, with the admission check of every
+-- permit in this same script. Returns, per leased job: {id, token, attempt, created, type, queue,
+-- args, meta, max, parent, cond, conc, uk, uh, uttl}; the row of a plain job (no parent, permits or
+-- unique key) stops after max. With a ttl, the server's previous offer is taken back first and, if
+-- fewer than max were leased, an offer of the missing slots left for the queues (see offerFor).
+local server, max, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local FIRST_QUEUE = 4
+if ttl ~= '' then
+  withdraw(server)
+end
 local leased = {}
 -- What a worker needs, read with the admission fields in one HMGET; order as documented above.
 local PAYLOAD = {'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'parent', 'cond', 'conc',
@@ -165,7 +171,7 @@ local CONC, UH = 12, 14
 local HOT = {'state', 'tok', 'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'pl', 'runAt'}
 local PL, HOT_RUNAT = 10, 11
 
-for qi = 3, #ARGV do
+for qi = FIRST_QUEUE, #ARGV do
   local q = Q(ARGV[qi])
   while #leased < max do
     local popped = redis.call('ZPOPMIN', q, max - #leased)
@@ -198,6 +204,26 @@ end
 if #leased > 0 then
   -- The servers whose lease sets list the PROCESSING jobs (X.processing).
   later('SADD', P .. 'sjs', server)
+end
+
+-- The offer: of:<queue> and offers expire as keys with their latest offer (PEXPIREAT, in ms).
+local function expireWithLast(z)
+  local last = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
+  redis.call('PEXPIREAT', z, ts(math.ceil(tonumber(last[2]) / 1000)))
+end
+
+if ttl ~= '' and #leased < max and tonumber(ttl) > 0 and #ARGV >= FIRST_QUEUE then
+  local expiry = ts(NOW + tonumber(ttl))
+  local queues = {}
+  for qi = FIRST_QUEUE, #ARGV do
+    local z = P .. 'of:' .. ARGV[qi]
+    redis.call('ZADD', z, expiry, server)
+    expireWithLast(z)
+    queues[#queues + 1] = ARGV[qi]
+  end
+  redis.call('HSET', P .. 'ofr:' .. server, 'n', max - #leased, 'q', table.concat(queues, ','))
+  redis.call('ZADD', P .. 'offers', expiry, server)
+  expireWithLast(P .. 'offers')
 end
 flush()
 publish()

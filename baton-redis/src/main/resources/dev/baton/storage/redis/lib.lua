@@ -10,8 +10,10 @@
 local P, T, NOW, NOWS, A
 local SCHED, EXP, DL, RW, CK
 -- Per call (a function library keeps its locals between calls): notifications, batched index
--- changes, decoded permits, expiry texts, field lists.
-local pubQueues, pubRevoked, batchList, batchOf, decoded, expiries, namesWith, quoted
+-- changes, decoded permits, expiry texts, field lists; for create's hand-overs: whether any offer
+-- stands, the offer chosen per queue, queues that got an ENQUEUED job in this call.
+local pubQueues, pubRevoked, pubHanded, batchList, batchOf, decoded, expiries, namesWith, quoted
+local offersExist, offerOf, enqueuedNow
 
 local function ts(n)
   return string.format('%.0f', n)
@@ -46,9 +48,29 @@ local function publish()
   for _, r in ipairs(pubRevoked) do
     redis.call('PUBLISH', P .. 'ch:revoked', r)
   end
+  for _, h in ipairs(pubHanded) do
+    redis.call('PUBLISH', P .. 'ch:handover', h)
+  end
   for q, _ in pairs(pubQueues) do
     redis.call('PUBLISH', P .. 'ch:jobs', q)
   end
+end
+
+-- ---------------------------------------------------------------- offers (hand-over)
+-- An idle server's offer (claimOrOffer, in claim.lua): ofr:<server> {n: slots left, q: its queues,
+-- comma-separated (queue names have no comma)}, and the server in of:<queue> for each of them and
+-- in offers, scored by the offer's expiry. Those zsets also expire as keys with their last offer,
+-- so a Redis where no offer stands costs create one EXISTS per call (offerFor).
+local function withdraw(s)
+  local k = P .. 'ofr:' .. s
+  local qs = redis.call('HGET', k, 'q')
+  if qs then
+    for q in string.gmatch(qs, '[^,]+') do
+      redis.call('ZREM', P .. 'of:' .. q, s)
+    end
+    redis.call('ZREM', P .. 'offers', s)
+  end
+  redis.call('DEL', k)
 end
 
 -- ---------------------------------------------------------------- batched index changes
@@ -256,6 +278,7 @@ local function defineRare()
     for _, j in ipairs(jobs) do
       table.insert(ids, j.id)
     end
+    withdraw(s)
     redis.call('DEL', P .. 'sj:' .. s, P .. 'srv:' .. s)
     redis.call('ZREM', P .. 'servers', s)
     redis.call('SREM', P .. 'sjs', s)
@@ -510,6 +533,39 @@ local function defineRare()
   end
 
   -- ---------------------------------------------------------------- creation
+  -- The server whose standing offer takes a new plain job of queue q, or nil: only while an offer
+  -- stands at all (one EXISTS per call otherwise), and only if no other job is ENQUEUED in q (a
+  -- hand-over never overtakes a waiting job). Remembered per queue for the call.
+  local function offerFor(q)
+    if offersExist == nil then
+      offersExist = redis.call('EXISTS', P .. 'offers') == 1
+    end
+    if not offersExist or enqueuedNow[q] then
+      return nil
+    end
+    local s = offerOf[q]
+    if s == nil then
+      s = false
+      if redis.call('ZCARD', Q(q)) == 0 then
+        s = redis.call('ZRANGEBYSCORE', P .. 'of:' .. q, '(' .. NOWS, '+inf', 'LIMIT', 0, 1)[1] or false
+      end
+      offerOf[q] = s
+    end
+    return s or nil
+  end
+
+  -- One slot of server s's offer is used; the offer is gone with its last slot.
+  local function useSlot(s)
+    if redis.call('HINCRBY', P .. 'ofr:' .. s, 'n', -1) <= 0 then
+      withdraw(s)
+      offerOf = {}
+    end
+  end
+
+  -- A hand-over is pushed with its whole payload; larger jobs (args and meta, bytes) are not
+  -- handed over but claimed, so a push stays small for every subscriber's buffer.
+  local PUSH_MAX = 65536
+
   -- Reads {@code count} jobs of 15 arguments each from ARGV (A), starting at {@code at}; returns the flat
   -- results {id, created (1/0), state, ...}, or an error before writing anything.
   local NEWJOB = 15
@@ -570,11 +626,21 @@ local function defineRare()
         if target == 'READY' then
           target = (due and due > NOW) and 'SCHEDULED' or 'ENQUEUED'
         end
+        local plain = parent == '' and A[b + 8] == '' and uk == ''
+        -- Handed over (claimOrOffer): leased to the offering server as claim leases, in this step.
+        local to = nil
+        if target == 'ENQUEUED' and plain and #A[b + 3] + #A[b + 4] <= PUSH_MAX then
+          to = offerFor(queue)
+        end
         -- One HSET with everything, so a plain enqueue costs a handful of calls.
         local f = {'id', id, 'type', A[b + 1], 'queue', queue, 'args', A[b + 3],
-          'meta', A[b + 4], 'max', A[b + 5], 'att', 1, 'tok', 0, 'created', NOWS, 'prog', 0,
-          'state', target, 'stateAt', NOWS}
-        redis.call('SET', P .. 'h:' .. id, entry(target, nil, nil, reason) .. '\n')
+          'meta', A[b + 4], 'max', A[b + 5], 'att', 1, 'tok', to and 1 or 0, 'created', NOWS,
+          'prog', 0, 'state', to and 'PROCESSING' or target, 'stateAt', NOWS}
+        local h = entry(target, nil, nil, reason) .. '\n'
+        if to then
+          h = h .. entry('PROCESSING', to, nil, 'handed over') .. '\n'
+        end
+        redis.call('SET', P .. 'h:' .. id, h)
         local function add(k, v)
           f[#f + 1] = k
           f[#f + 1] = v
@@ -582,7 +648,7 @@ local function defineRare()
         if parent ~= '' then
           add('parent', parent)
           add('cond', cond)
-        elseif A[b + 8] == '' and uk == '' then
+        elseif plain then
           -- A plain job (no parent, permits or unique key): claim and finish read a few fields
           -- only (HOT, FINPL). Cleared when it gets continuations.
           add('pl', 1)
@@ -597,7 +663,7 @@ local function defineRare()
             add('uttl', uttl)
           end
         end
-        if due then
+        if due and not to then
           add('runAt', ts(due))
         end
         if target == 'ENQUEUED' then
@@ -608,10 +674,24 @@ local function defineRare()
           local seq = seqNext
           seqNext = seqNext + 1
           add('seq', seq)
-          -- The queue and state index entries of a new job: nothing else in this script touches
-          -- them, so they are written for the whole batch at once (flush).
-          later('ZADD', Q(queue), seq, id)
-          pubQueues[queue] = true
+          if to then
+            -- As claim's leaseRow, and the push carries the lease with the whole job (LeasedJob):
+            -- a JSON header line [server, id, token, attempt, created, type, queue, max, meta],
+            -- then the arguments as they are.
+            add('owner', to)
+            later('SADD', SJ(to), id)
+            later('SADD', P .. 'sjs', to)
+            useSlot(to)
+            pubHanded[#pubHanded + 1] = '[' .. jstr(to) .. ',' .. jstr(id) .. ',1,1,"' .. NOWS .. '",'
+              .. jstr(A[b + 1]) .. ',' .. jstr(queue) .. ',' .. A[b + 5] .. ','
+              .. jstr(A[b + 4]) .. ']\n' .. A[b + 3]
+          else
+            -- The queue and state index entries of a new job: nothing else in this script
+            -- touches them, so they are written for the whole batch at once (flush).
+            later('ZADD', Q(queue), seq, id)
+            enqueuedNow[queue] = true
+            pubQueues[queue] = true
+          end
         elseif target == 'SCHEDULED' then
           redis.call('ZADD', SCHED, due, id)
         elseif target == 'AWAITING' then
@@ -619,7 +699,9 @@ local function defineRare()
           redis.call('HSET', J(parent), 'kids', 1, 'pl', 0)
         end
         redis.call('HSET', J(id), unpack(f))
-        later('ZADD', ST(target), NOWS, id)
+        if not to then
+          later('ZADD', ST(target), NOWS, id)
+        end
         if not seenQueues[queue] then
           seenQueues[queue] = true
           redis.call('SADD', P .. 'queues', queue)
@@ -631,10 +713,9 @@ local function defineRare()
             redis.call('SET', P .. 'uq:' .. uk, id)
           end
         end
-        local j = {state = target}
         table.insert(out, id)
         table.insert(out, 1)
-        table.insert(out, j.state)
+        table.insert(out, to and 'PROCESSING' or target)
       end
     end
     return out
@@ -765,6 +846,7 @@ local function begin(keys, args)
   NOW = tonumber(T[1]) * 1000000 + tonumber(T[2])
   NOWS = ts(NOW)
   SCHED, EXP, DL, RW, CK = P .. 'sched', P .. 'exp', P .. 'dl', P .. 'rw', P .. 'ck'
-  pubQueues, pubRevoked, batchList, batchOf, decoded, expiries = {}, {}, {}, {}, {}, {}
+  pubQueues, pubRevoked, pubHanded, batchList, batchOf, decoded, expiries = {}, {}, {}, {}, {}, {}, {}
   namesWith, quoted, stKeys, sjKeys = {}, {}, {}, {}
+  offersExist, offerOf, enqueuedNow = nil, {}, {}
 end

@@ -1,0 +1,307 @@
+package dev.baton.storage.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.concurrency.Concurrency;
+import dev.baton.concurrency.Permit;
+import dev.baton.concurrency.ReleasePolicy;
+import dev.baton.concurrency.WaitPolicy;
+import dev.baton.job.JobId;
+import dev.baton.state.JobState;
+import dev.baton.storage.CreateResult;
+import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobSpec;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
+import dev.baton.storage.NewJob;
+import dev.baton.storage.RecurringRecord;
+import dev.baton.storage.RunOutcome;
+import dev.baton.storage.ServerBeat;
+import dev.baton.storage.StorageListener;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Hand-over on Redis, in function and script mode: the pushed lease carries the whole job as stored
+ * (big and unicode arguments), which jobs are handed over and which are not, and every way an offer
+ * ends, down to its keys.
+ */
+class RedisHandOverTest {
+  private static final Duration TTL = Duration.ofSeconds(30);
+  private RedisFixture fixture;
+  private RedisStorage storage;
+  private final RedisClient client = RedisClient.create(RedisConformanceTest.URI);
+  private final StatefulRedisConnection<String, String> conn = client.connect();
+  private final RedisCommands<String, String> redis = conn.sync();
+  private final List<LeasedJob> handedOver = new CopyOnWriteArrayList<>();
+  private final List<String> available = new CopyOnWriteArrayList<>();
+
+  private void open(boolean functions) {
+    fixture = new RedisFixture(RedisConformanceTest.URI, false, functions);
+    storage = (RedisStorage) fixture.newStorage();
+    assertThat(storage.usesFunctions()).isEqualTo(functions);
+    assertThat(storage.handsOver()).isTrue();
+    storage.subscribe(
+        new StorageListener() {
+          @Override
+          public void jobHandedOver(LeasedJob job) {
+            handedOver.add(job);
+          }
+
+          @Override
+          public void jobsAvailable(String queue) {
+            available.add(queue);
+          }
+        });
+  }
+
+  @AfterEach
+  void close() {
+    conn.close();
+    client.shutdown();
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private static JobSpec spec(String queue, String args) {
+    return new JobSpec(
+        JobId.newId(), "t", queue, args, "{\"m\":\"méta\"}", 3, null, null, null, null);
+  }
+
+  private static JobSpec spec(String queue) {
+    return spec(queue, "{}");
+  }
+
+  private static JobSpec mutexed(String queue) {
+    return new JobSpec(
+        JobId.newId(),
+        "t",
+        queue,
+        "{}",
+        "{}",
+        3,
+        null,
+        null,
+        new Concurrency(
+            List.of(Permit.mutex("m")), WaitPolicy.WAIT, ReleasePolicy.ON_LEAVE_PROCESSING),
+        null);
+  }
+
+  private List<JobState> create(JobSpec... specs) {
+    return storage
+        .create(java.util.Arrays.stream(specs).map(s -> NewJob.now(s, "new")).toList())
+        .stream()
+        .map(CreateResult::state)
+        .toList();
+  }
+
+  private String p() {
+    return "{" + fixture.namespace() + "}:";
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void theHandedOverJobArrivesWithItsWholeLeaseAsStored(boolean functions) {
+    open(functions);
+    assertThat(storage.claimOrOffer("s\n1 ü", List.of("default"), 1, TTL)).isEmpty();
+    // Big arguments (just under the push limit) with text that needs escaping anywhere but here.
+    StringBuilder args = new StringBuilder("{\"text\":\"");
+    while (args.length() < 30_000) {
+      args.append("naïve \\\"quoted\\\" 日本語 😀 line\\nbreak \\u2028 / \\\\ ");
+    }
+    args.append("\",\"raw\":\n[1,\t2]}");
+    JobSpec job = spec("default", args.toString());
+
+    assertThat(create(job)).containsExactly(JobState.PROCESSING);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !handedOver.isEmpty());
+    JobRecord stored = storage.find(job.id()).orElseThrow();
+    LeasedJob expected =
+        new LeasedJob(new Lease(job.id(), "s\n1 ü", 1), job, 1, stored.createdAt());
+    assertThat(handedOver).containsExactly(expected);
+    assertThat(storage.leasedTo("s\n1 ü")).containsExactly(expected);
+    assertThat(stored.state()).isEqualTo(JobState.PROCESSING);
+    assertThat(stored.owner()).isEqualTo("s\n1 ü");
+    assertThat(stored.fencingToken()).isEqualTo(1);
+    assertThat(stored.history())
+        .extracting(h -> h.state())
+        .containsExactly(JobState.ENQUEUED, JobState.PROCESSING);
+    assertThat(stored.history().get(1).serverId()).isEqualTo("s\n1 ü");
+    assertThat(storage.countByState()).containsEntry(JobState.PROCESSING, 1L);
+
+    // No wake-up for the queue: a job created in another queue is heard, and nothing before it.
+    create(spec("other"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> available.contains("other"));
+    assertThat(available).doesNotContain("default");
+
+    assertThat(
+            storage.finish(
+                expected.lease(), "w", new RunOutcome.Succeeded(Duration.ofMinutes(1), "ok")))
+        .isTrue();
+    assertThat(storage.leasedTo("s\n1 ü")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void jobsTooBigForThePushAreClaimedInstead(boolean functions) {
+    open(functions);
+    storage.claimOrOffer("s1", List.of("default"), 1, TTL);
+    JobSpec big = spec("default", "\"" + "x".repeat(70_000) + "\"");
+
+    assertThat(create(big)).containsExactly(JobState.ENQUEUED);
+    assertThat(storage.claim("s2", List.of("default"), 1))
+        .extracting(l -> l.spec())
+        .containsExactly(big);
+    // The slot was not used: the next job is handed over.
+    assertThat(create(spec("default"))).containsExactly(JobState.PROCESSING);
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void aBatchUsesTheSlotsInOrderForPlainJobsOfOfferedQueuesOnly(boolean functions) {
+    open(functions);
+    storage.claimOrOffer("s1", List.of("a", "b"), 3, TTL);
+    JobSpec a1 = spec("a");
+    JobSpec c1 = spec("c");
+    JobSpec m1 = mutexed("b");
+    JobSpec b1 = spec("b");
+    JobSpec a2 = spec("a");
+    JobSpec b2 = spec("b");
+
+    // m1 is not plain and enters b's queue: b1 then finds it waiting there.
+    assertThat(create(a1, c1, m1, b1, a2, b2))
+        .containsExactly(
+            JobState.PROCESSING,
+            JobState.ENQUEUED,
+            JobState.ENQUEUED,
+            JobState.ENQUEUED,
+            JobState.PROCESSING,
+            JobState.ENQUEUED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> handedOver.size() == 2);
+    assertThat(handedOver).extracting(l -> l.spec()).containsExactly(a1, a2);
+    assertThat(storage.leasedTo("s1"))
+        .extracting(l -> l.lease().jobId())
+        .containsExactlyInAnyOrder(a1.id(), a2.id());
+
+    // One slot left: the next plain job of a gets it, then the offer is gone with its keys.
+    assertThat(create(spec("a"), spec("a")))
+        .containsExactly(JobState.PROCESSING, JobState.ENQUEUED);
+    assertThat(redis.exists(p() + "offers", p() + "of:a", p() + "of:b", p() + "ofr:s1")).isZero();
+    assertThat(storage.claim("s1", List.of("b", "a", "c"), 10))
+        .extracting(l -> l.spec().id())
+        .startsWith(m1.id(), b1.id(), b2.id());
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void anOfferEndsWithTheNextCallItsTtlDeregisterAndRescue(boolean functions) throws Exception {
+    open(functions);
+    // The next call takes it back; max 0 only does that.
+    storage.claimOrOffer("s1", List.of("default"), 2, TTL);
+    storage.claimOrOffer("s1", List.of("default"), 0, TTL);
+    assertThat(create(spec("default"))).containsExactly(JobState.ENQUEUED);
+    assertThat(storage.claim("s9", List.of("default"), 5)).hasSize(1);
+    assertThat(redis.keys(p() + "of*")).isEmpty();
+
+    // A call that claims takes back the previous offer and leaves one of the missing slots.
+    storage.claimOrOffer("s1", List.of("default"), 3, TTL);
+    create(mutexed("default"));
+    assertThat(storage.claimOrOffer("s1", List.of("default"), 3, TTL)).hasSize(1);
+    assertThat(redis.hget(p() + "ofr:s1", "n")).isEqualTo("2");
+
+    // Deregister.
+    storage.deregister("s1", "bye");
+    assertThat(redis.keys(p() + "of*")).isEmpty();
+    assertThat(create(spec("default"))).containsExactly(JobState.ENQUEUED);
+    storage.claim("s9", List.of("default"), 5);
+
+    // Rescue.
+    storage.heartbeat(new ServerBeat("s2", "h", List.of("default"), 1, List.of()));
+    storage.claimOrOffer("s2", List.of("default"), 1, TTL);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !storage.rescueDeadServers(Duration.ofMillis(50), "r").isEmpty());
+    assertThat(redis.keys(p() + "of*")).isEmpty();
+    assertThat(create(spec("default"))).containsExactly(JobState.ENQUEUED);
+    storage.claim("s9", List.of("default"), 5);
+
+    // The ttl (Redis's clock): the keys expire with it.
+    storage.claimOrOffer("s3", List.of("default"), 1, Duration.ofMillis(300));
+    assertThat(redis.pttl(p() + "offers")).isBetween(1L, 301L);
+    assertThat(redis.pttl(p() + "of:default")).isBetween(1L, 301L);
+    await()
+        .pollDelay(Duration.ofMillis(350))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> redis.exists(p() + "offers") == 0);
+    assertThat(create(spec("default"))).containsExactly(JobState.ENQUEUED);
+    assertThat(handedOver).isEmpty();
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void anExpiredOfferIsNotUsedWhileAnotherKeepsTheKeys(boolean functions) {
+    open(functions);
+    storage.claimOrOffer("short", List.of("default"), 1, Duration.ofMillis(100));
+    storage.claimOrOffer("long", List.of("default"), 1, TTL);
+    await()
+        .pollDelay(Duration.ofMillis(150))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> create(spec("default")).get(0) == JobState.PROCESSING);
+    await().atMost(Duration.ofSeconds(5)).until(() -> handedOver.size() == 1);
+    assertThat(handedOver.get(0).lease().serverId()).isEqualTo("long");
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void aRecurringFireHandsOverToo(boolean functions) {
+    open(functions);
+    Instant t0 = Instant.parse("2030-01-01T10:00:00Z");
+    storage.saveRecurring(new RecurringRecord("r", "{}", t0, false, null, null));
+    storage.claimOrOffer("s1", List.of("default"), 1, TTL);
+    JobSpec job = spec("default");
+
+    assertThat(
+            storage.fireRecurring("r", t0, t0.plusSeconds(60), List.of(NewJob.now(job, "fired"))))
+        .contains(List.of(CreateResult.created(job.id(), JobState.PROCESSING)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> handedOver.size() == 1);
+    assertThat(handedOver.get(0).spec()).isEqualTo(job);
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void aHandedOverJobIsReleasedRescuedAndRequeuedLikeAClaimedOne(boolean functions) {
+    open(functions);
+    JobSpec waiting = spec("other");
+    create(waiting);
+    storage.heartbeat(new ServerBeat("s1", "h", List.of("default"), 1, List.of()));
+    storage.claimOrOffer("s1", List.of("default"), 1, TTL);
+    JobSpec job = spec("default");
+    create(job);
+    Lease lease = storage.leasedTo("s1").get(0).lease();
+
+    assertThat(storage.finish(lease, "w", new RunOutcome.Released("stop"))).isTrue();
+    assertThat(storage.find(job.id()).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
+    LeasedJob again = storage.claim("s1", List.of("default"), 1).get(0);
+    assertThat(again.lease().token()).isEqualTo(2);
+    assertThat(storage.requeue(job.id(), "again")).contains(JobState.PROCESSING);
+    assertThat(storage.claim("s2", List.of("other", "default"), 5))
+        .extracting(l -> l.spec().id())
+        .containsExactly(waiting.id(), job.id());
+  }
+
+  @org.junit.jupiter.api.Test
+  void malformedHandOverMessagesAreIgnored() {
+    assertThat(RedisNotifications.handedOver("garbage")).isNull();
+    assertThat(RedisNotifications.handedOver("[\"s\"]\n{}")).isNull();
+  }
+}
