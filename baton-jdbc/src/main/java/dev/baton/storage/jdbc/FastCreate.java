@@ -34,13 +34,29 @@ final class FastCreate {
   // microseconds, reasons (arrays in job order); whether a job may be handed over; the payload
   // prefix; the channel and payload prefix of jobsAvailable; the hand-over channel.
   //
-  // Hand-over (o, e, x): an offer for the queue of the batch's first job that could be handed over
-  // is locked with SKIP LOCKED (another create holding it makes this one use another offer, or
-  // decline); one offer per statement. A job is handed over if it
-  // enters ENQUEUED without permits in one of the offer's queues, no job is ENQUEUED in its queue
-  // (nor an earlier job of the batch entering it), its lease fits in a NOTIFY payload, and a slot
-  // is left: slots go to such jobs in batch order. Without an offer (o empty) e and x are empty and
-  // the statement does what it did before hand-over existed.
+  // Hand-over (b, o, e, x): b holds the batch's queues that a job could be handed over in (a job
+  // entering ENQUEUED without permits). o1 locks an offer for one of them with SKIP LOCKED, so
+  // concurrent creates use other offers instead of queueing behind one row; only if every such
+  // offer is locked (by another create, or by its server replacing it after a job finished: the
+  // common case) does o wait for one, for the length of that statement, rather than decline. A
+  // job is handed over if it enters ENQUEUED without permits in one of the offer's queues, no job
+  // is ENQUEUED in its queue, no earlier job of the batch entered it, its lease fits in a NOTIFY
+  // payload, and a slot is left: slots go to such jobs in batch order. Without an offer e and x are
+  // empty and the statement does what it did before hand-over existed.
+  //
+  // An offer for a queue of b, the batch's first queue first (one probe of baton_offer_queues' key
+  // per queue), in whose queue no job is ENQUEUED. That probe names f so that it runs only once an
+  // offer is found: a create without one pays nothing for it.
+  private static final String OFFER =
+      """
+        SELECT f.server_id, f.queues, f.slots
+        FROM b JOIN baton_offer_queues q ON q.queue = b.queue
+        JOIN baton_offers f ON f.server_id = q.server_id
+        WHERE q.queue = ANY(f.queues) AND f.slots > 0 AND f.expires_at > (SELECT ts FROM t)
+          AND NOT EXISTS (SELECT 1 FROM baton_jobs j
+            WHERE j.state = 'ENQUEUED' AND j.queue = q.queue AND f.slots > 0)
+      """;
+
   private static final String CREATE =
       """
       WITH t AS MATERIALIZED (SELECT clock_timestamp() AS ts),
@@ -52,16 +68,23 @@ final class FastCreate {
           WITH ORDINALITY AS n(id, type, queue, args_json, meta_json, max_attempts,
             concurrency_json, run_at, delay_us, reason, ord)
         CROSS JOIN t),
-      o AS MATERIALIZED (
-        SELECT f.server_id, f.queues, f.slots
-        FROM (SELECT n.queue, min(n.ord) AS first FROM n CROSS JOIN t
-              WHERE n.concurrency_json IS NULL AND (n.due IS NULL OR n.due <= t.ts)
-              GROUP BY n.queue) b
-        JOIN baton_offer_queues q ON q.queue = b.queue
-        JOIN baton_offers f ON f.server_id = q.server_id
-        WHERE CAST(? AS boolean) AND q.queue = ANY(f.queues) AND f.slots > 0
-          AND f.expires_at > (SELECT ts FROM t)
+      b AS MATERIALIZED (
+        SELECT n.queue, min(n.ord) AS first FROM n CROSS JOIN t
+        WHERE CAST(? AS boolean) AND n.concurrency_json IS NULL
+          AND (n.due IS NULL OR n.due <= t.ts)
+        GROUP BY n.queue),
+      o1 AS MATERIALIZED (
+      """
+          + OFFER
+          + """
         ORDER BY b.first LIMIT 1 FOR UPDATE OF f SKIP LOCKED),
+      o2 AS MATERIALIZED (
+      """
+          + OFFER
+          + """
+          AND NOT EXISTS (SELECT 1 FROM o1)
+        ORDER BY b.first LIMIT 1 FOR UPDATE OF f),
+      o AS MATERIALIZED (SELECT * FROM o1 UNION ALL SELECT * FROM o2),
       e AS MATERIALIZED (
         SELECT n.ord, n.id, n.queue, o.server_id, o.slots, p.payload,
           n.concurrency_json IS NULL AND n.queue = ANY(o.queues)

@@ -305,6 +305,54 @@ class PostgresHandOverTest {
     assertThat(pushed).doesNotContainKey(tooBig.id());
   }
 
+  /**
+   * A create that finds its offer locked uses another one at once (SKIP LOCKED); if every offer for
+   * its queue is locked (its server is replacing it after a job finished), it waits for the lock
+   * instead of declining, and then sees the replaced offer.
+   */
+  @Test
+  void aLockedOfferIsSkippedIfAnotherStandsAndWaitedForIfNot() throws Exception {
+    JdbcStorage s = fixture.open();
+    s.claimOrOffer("busy", List.of(Q), 1, TTL);
+    s.claimOrOffer("free", List.of(Q), 1, TTL);
+    try (Connection c = PostgresFixture.connect()) {
+      c.setAutoCommit(false);
+      lockOffer(c, "busy", 1);
+      NewJob first = job(Q);
+      assertThat(s.create(List.of(first)))
+          .extracting(CreateResult::state)
+          .containsExactly(JobState.PROCESSING);
+      assertThat(s.find(first.spec().id()).orElseThrow().owner()).isEqualTo("free");
+      c.rollback();
+    }
+    s.claim("drain", List.of(Q), 10);
+    s.claimOrOffer("free", List.of(Q), 0, TTL);
+    try (Connection c = PostgresFixture.connect()) {
+      c.setAutoCommit(false);
+      lockOffer(c, "busy", 2); // as the server's next claimOrOffer would replace it
+      java.util.concurrent.CompletableFuture<List<CreateResult>> created =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> s.create(List.of(job(Q), job(Q))));
+      Thread.sleep(300);
+      assertThat(created).isNotDone();
+      c.commit();
+      assertThat(created.get(5, java.util.concurrent.TimeUnit.SECONDS))
+          .extracting(CreateResult::state)
+          .containsExactly(JobState.PROCESSING, JobState.PROCESSING);
+    }
+    assertThat(s.leasedTo("busy")).hasSize(2);
+  }
+
+  private void lockOffer(Connection c, String server, int slots) throws Exception {
+    try (var ps =
+        c.prepareStatement(
+            "UPDATE " + fixture.schema + ".baton_offers SET slots = ? WHERE server_id = ?")) {
+      ps.setInt(1, slots);
+      ps.setString(2, server);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+
   /** A count in the fixture's schema ({@code %s} in {@code sql}). */
   static long count(PostgresFixture fixture, String sql) throws Exception {
     try (Connection c = PostgresFixture.connect();
