@@ -67,6 +67,9 @@ final class ClaimLoop implements Runnable {
   /** Slots the standing offer has left, as far as this server has heard of hand-overs. */
   private final AtomicInteger offerSlots = new AtomicInteger();
 
+  /** How many offers the loop has left so far. */
+  private final AtomicInteger offersLeft = new AtomicInteger();
+
   ClaimLoop(
       JobStorage storage,
       BatonServerConfig config,
@@ -188,7 +191,22 @@ final class ClaimLoop implements Runnable {
         storage.claimOrOffer(config.serverId(), config.queues(), want, offerTtl);
     offerSlots.set(want - leased.size());
     offering = leased.size() < want;
+    if (offering) {
+      offersLeft.incrementAndGet();
+    }
     return leased;
+  }
+
+  /**
+   * How many offers the loop has left so far: if this has not changed and no offer stands, nothing
+   * can have been handed over to this server meanwhile.
+   */
+  int offersLeft() {
+    return offersLeft.get();
+  }
+
+  boolean offering() {
+    return offering;
   }
 
   /** A job was handed over to this server: one slot of its offer is used. */
