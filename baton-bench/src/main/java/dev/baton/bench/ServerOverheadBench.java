@@ -216,7 +216,7 @@ public final class ServerOverheadBench {
    * storage (so its wake-ups and batching show), at no CPU cost.
    */
   private static JobStorage counted(JobStorage storage, long micros, Map<String, LongAdder> calls) {
-    Set<String> remote = Set.of("claim", "finish", "finishAll");
+    Set<String> remote = Set.of("claim", "claimOrOffer", "leasedTo", "finish", "finishAll");
     InvocationHandler handler =
         (proxy, method, args) -> {
           if (remote.contains(method.getName())) {

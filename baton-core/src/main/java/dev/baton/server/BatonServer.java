@@ -10,6 +10,7 @@ import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.StorageListener;
 import java.net.InetAddress;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -60,10 +62,11 @@ public final class BatonServer implements AutoCloseable {
   private final WorkerPool workers;
   private final Heartbeat heartbeat;
   private final ClaimLoop claimLoop;
+  private final HandOvers handOvers;
   private final Committer committer;
   private final List<String> filterNames;
   private ScheduledExecutorService heartbeatThread;
-  private ScheduledExecutorService pluginScheduler;
+  private volatile ScheduledExecutorService pluginScheduler;
   private Thread claimThread;
   private final List<Thread> committerThreads = new ArrayList<>();
   private JobStorage.Subscription subscription;
@@ -124,7 +127,19 @@ public final class BatonServer implements AutoCloseable {
             config,
             this::claimableWorkers,
             () -> heartbeat.registered() && !stopping && !frozen,
-            leased -> workers.start(leased, this::release));
+            this::startClaimed);
+    this.handOvers =
+        new HandOvers(
+            config.serverId(), storage, workers, this::release, () -> stopping, this::background);
+  }
+
+  /** Runs {@code task} on the plugin threads, off the storage's push thread. */
+  private void background(Runnable task) {
+    ScheduledExecutorService threads = pluginScheduler;
+    if (threads == null) {
+      throw new RejectedExecutionException("server " + config.serverId() + " is not started");
+    }
+    threads.execute(task);
   }
 
   public static Builder builder(JobStorage storage) {
@@ -184,6 +199,12 @@ public final class BatonServer implements AutoCloseable {
     heartbeatThread.scheduleAtFixedRate(this::tickHeartbeat, beat, beat, TimeUnit.MILLISECONDS);
     long flush = config.reportFlushInterval().toMillis();
     pluginScheduler.scheduleWithFixedDelay(this::flushReports, flush, flush, TimeUnit.MILLISECONDS);
+    if (storage.handsOver()) {
+      // Safety net for a hand-over whose push was lost without the storage noticing.
+      long every = config.serverTimeout().toMillis();
+      pluginScheduler.scheduleWithFixedDelay(
+          this::recoverHandOvers, every, every, TimeUnit.MILLISECONDS);
+    }
     PluginContext context = new Context(storage, id, pluginScheduler, specs);
     for (ServerPlugin plugin : plugins) {
       try {
@@ -278,7 +299,24 @@ public final class BatonServer implements AutoCloseable {
     log.warn("server {} frozen (test seam): no heartbeats, claims or plugins", config.serverId());
   }
 
+  private void startClaimed(LeasedJob leased) {
+    workers.start(leased, this::release);
+    handOvers.noteStarted(leased.lease());
+  }
+
+  private void recoverHandOvers() {
+    if (!frozen && !stopping) {
+      handOvers.recover();
+    }
+  }
+
   private void release(RunningJob job) {
+    job.flushReports();
+    release(job.lease());
+  }
+
+  /** Back to the head of its queue without spending an attempt; deregistering would do the same. */
+  private void release(Lease lease) {
     String reason =
         "server "
             + config.serverId()
@@ -286,10 +324,9 @@ public final class BatonServer implements AutoCloseable {
             + config.shutdownGrace()
             + "); released to the head of its queue without spending an attempt";
     try {
-      job.flushReports();
-      storage.finish(job.lease(), null, new RunOutcome.Released(reason));
+      storage.finish(lease, null, new RunOutcome.Released(reason));
     } catch (RuntimeException e) {
-      log.warn("could not release job {} ({}); deregistering will", job.jobId(), e.toString());
+      log.warn("could not release job {} ({}); deregistering will", lease.jobId(), e.toString());
     }
   }
 
@@ -382,6 +419,26 @@ public final class BatonServer implements AutoCloseable {
     public void jobsAvailable(String queue) {
       if (!frozen && config.queues().contains(queue)) {
         claimLoop.wake();
+      }
+    }
+
+    /** A job handed over to this server: started at once, at most once per lease. */
+    @Override
+    public void jobHandedOver(LeasedJob job) {
+      if (!frozen && config.serverId().equals(job.lease().serverId())) {
+        handOvers.handedOver(job);
+      }
+    }
+
+    /** Pushes sent while the channel was down are lost: claim now, and look for hand-overs. */
+    @Override
+    public void pushResumed() {
+      if (frozen) {
+        return;
+      }
+      claimLoop.wake();
+      if (storage.handsOver()) {
+        handOvers.recoverInBackground();
       }
     }
 

@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.LeasedJob;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * waits for workers and once enough of them are free ({@link #wakeAtFree}); while it claims, a
  * freed worker only sets the flag. A busy server so wakes its claim loop about twice per claim, not
  * once per finished job.
+ *
+ * <p>On a storage that hands over ({@link JobStorage#handsOver()}) the loop claims with {@link
+ * JobStorage#claimOrOffer}: a claim that comes back short leaves an offer of the workers it left
+ * free, so a job created while the loop parks is leased to this server by its very creation and
+ * pushed here. The offer is renewed by every claim (at least each poll interval; it expires after
+ * {@link #offerTtl}), and whenever a worker frees up while one stands, so that it covers every free
+ * worker; it is withdrawn when the loop may no longer claim or stops.
  */
 final class ClaimLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
@@ -35,6 +43,8 @@ final class ClaimLoop implements Runnable {
   private final IntSupplier freeWorkers;
   private final BooleanSupplier mayClaim;
   private final Consumer<LeasedJob> start;
+  private final boolean handOver;
+  private final Duration offerTtl;
   private volatile Thread thread;
   private volatile boolean parked;
   private volatile boolean woken;
@@ -50,6 +60,9 @@ final class ClaimLoop implements Runnable {
   /** The last claim was cut short by free workers: more jobs are probably waiting. */
   private volatile boolean starved;
 
+  /** An offer of this server may stand in the storage (the last claim came back short). */
+  private volatile boolean offering;
+
   ClaimLoop(
       JobStorage storage,
       BatonServerConfig config,
@@ -61,6 +74,14 @@ final class ClaimLoop implements Runnable {
     this.freeWorkers = freeWorkers;
     this.mayClaim = mayClaim;
     this.start = start;
+    this.handOver = storage.handsOver();
+    this.offerTtl = offerTtl(config.pollInterval());
+  }
+
+  /** Twice the poll interval, at least a second: the loop renews its offer before it lapses. */
+  static Duration offerTtl(Duration pollInterval) {
+    Duration twice = pollInterval.multipliedBy(2);
+    return twice.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : twice;
   }
 
   /** Wakes the loop now (jobs became available). */
@@ -80,6 +101,10 @@ final class ClaimLoop implements Runnable {
    * workers left, as on a storage whose claim may skip rows locked by others).
    */
   void workerFreed() {
+    if (offering) {
+      wake(); // renew the offer: it should cover this worker too
+      return;
+    }
     if (!starved) {
       return;
     }
@@ -106,6 +131,9 @@ final class ClaimLoop implements Runnable {
     while (!stopped) {
       int free = freeWorkers.getAsInt();
       if (free <= 0 || !mayClaim.getAsBoolean()) {
+        if (!mayClaim.getAsBoolean()) {
+          withdraw(); // paused: no hand-overs either
+        }
         starved = free <= 0;
         await(pollNanos, starved ? 1 : Integer.MAX_VALUE);
         continue;
@@ -116,7 +144,7 @@ final class ClaimLoop implements Runnable {
       int want = Math.min(free, config.claimBatchSize());
       List<LeasedJob> leased;
       try {
-        leased = storage.claim(config.serverId(), config.queues(), want);
+        leased = claim(want);
         if (errorBackoff > 0) {
           log.info("server {} can claim again; the storage answers", config.serverId());
         }
@@ -141,6 +169,31 @@ final class ClaimLoop implements Runnable {
       if (leased.size() < want) {
         await(pollNanos, Integer.MAX_VALUE);
       }
+    }
+    withdraw();
+  }
+
+  private List<LeasedJob> claim(int want) {
+    if (!handOver) {
+      return storage.claim(config.serverId(), config.queues(), want);
+    }
+    List<LeasedJob> leased =
+        storage.claimOrOffer(config.serverId(), config.queues(), want, offerTtl);
+    offering = leased.size() < want;
+    return leased;
+  }
+
+  /** Takes back a standing offer, so that nothing more is handed over to this server. */
+  private void withdraw() {
+    if (!offering) {
+      return;
+    }
+    try {
+      storage.claimOrOffer(config.serverId(), config.queues(), 0, offerTtl);
+      offering = false;
+    } catch (RuntimeException e) {
+      // it lapses after offerTtl, and deregistering or a rescue removes it
+      log.debug("server {} could not withdraw its offer: {}", config.serverId(), e.toString());
     }
   }
 

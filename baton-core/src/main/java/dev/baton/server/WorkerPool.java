@@ -90,16 +90,20 @@ final class WorkerPool {
   }
 
   /**
-   * Runs a claimed job in a free slot. If it cannot (no slot, pool shut down), hands it to {@code
-   * giveBack}, which must release it to the storage.
+   * Runs a leased job (claimed, or handed over by the storage) in a free slot, or, if none is free,
+   * on the next worker that frees up: the free count goes below zero until then, so nothing more is
+   * claimed meanwhile. That happens only in a race: a hand-over under the claim loop's previous
+   * offer crossed its next claim, which counted the same free workers. If the pool is shut down,
+   * hands the job to {@code giveBack}, which must release it to the storage.
    */
   void start(LeasedJob leased, Consumer<RunningJob> giveBack) {
     RunningJob job = new RunningJob(leased, storage, clock);
-    if (!takeSlot()) {
-      // Never expected: the claim loop asks for at most the free slots and is the only taker.
-      log.error("server {} claimed job {} without a free worker", serverId, job.jobId());
-      giveBack.accept(job);
-      return;
+    if (free.getAndDecrement() <= 0) {
+      log.info(
+          "server {}: no free worker for job {} (a hand-over crossed a claim); it runs on the next"
+              + " worker that frees up",
+          serverId,
+          job.jobId());
     }
     RunningJob previous = running.put(job.jobId(), job);
     if (previous != null && !previous.isFinishing()) {
@@ -115,17 +119,6 @@ final class WorkerPool {
     }
     ready.offer(job);
     idle.wake(wakeAllowance(queued.incrementAndGet()));
-  }
-
-  private boolean takeSlot() {
-    int n;
-    do {
-      n = free.get();
-      if (n <= 0) {
-        return false;
-      }
-    } while (!free.compareAndSet(n, n - 1));
-    return true;
   }
 
   private static int wakeAllowance(int queuedJobs) {

@@ -257,6 +257,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerHandOver extends dev.baton.tck.server.HandOverServerSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested

@@ -80,6 +80,21 @@ final class OutageStorage implements JobStorage {
   }
 
   @Override
+  public boolean handsOver() {
+    return real.handsOver();
+  }
+
+  @Override
+  public List<LeasedJob> claimOrOffer(String serverId, List<String> queues, int max, Duration ttl) {
+    return call(() -> real.claimOrOffer(serverId, queues, max, ttl));
+  }
+
+  @Override
+  public List<LeasedJob> leasedTo(String serverId) {
+    return call(() -> real.leasedTo(serverId));
+  }
+
+  @Override
   public boolean finish(Lease lease, String worker, RunOutcome outcome) {
     return call(() -> real.finish(lease, worker, outcome));
   }

@@ -1,0 +1,163 @@
+package dev.baton.server;
+
+import dev.baton.storage.JobStorage;
+import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Jobs the storage handed over to this server ({@link JobStorage#claimOrOffer}): started on a
+ * worker at once, at most once per lease. The same lease may be pushed twice, or come back from
+ * {@link JobStorage#leasedTo} after a push was lost, so every started hand-over is remembered for
+ * {@link #REMEMBER_NANOS} (at most {@link #MAX_REMEMBERED} of them).
+ *
+ * <p>Pushes arrive on a storage thread, which must never wait for the storage: starting a job only
+ * queues it for a worker, and anything that writes (releasing a job pushed to a stopping server) or
+ * reads ({@link #recover}) runs on {@code background}.
+ */
+final class HandOvers {
+  private static final Logger log = LoggerFactory.getLogger(HandOvers.class);
+  static final long REMEMBER_NANOS = TimeUnit.MINUTES.toNanos(5);
+  static final int MAX_REMEMBERED = 100_000;
+
+  private final String serverId;
+  private final JobStorage storage;
+  private final WorkerPool workers;
+  private final Consumer<Lease> release;
+  private final BooleanSupplier stopping;
+  private final Executor background;
+  private final Map<Lease, Long> started = new LinkedHashMap<>();
+  private final Object recovering = new Object();
+
+  /** While {@link #recover} runs: every lease started meanwhile, claimed or handed over. */
+  private volatile Set<Lease> startedDuringRecovery;
+
+  HandOvers(
+      String serverId,
+      JobStorage storage,
+      WorkerPool workers,
+      Consumer<Lease> release,
+      BooleanSupplier stopping,
+      Executor background) {
+    this.serverId = serverId;
+    this.storage = storage;
+    this.workers = workers;
+    this.release = release;
+    this.stopping = stopping;
+    this.background = background;
+  }
+
+  /** A push: {@code job} was handed over to this server. Never blocks. */
+  void handedOver(LeasedJob job) {
+    Lease lease = job.lease();
+    if (!firstTime(lease) || holds(lease)) {
+      return;
+    }
+    if (stopping.getAsBoolean()) {
+      // Pushed after the offer was withdrawn (it crossed the withdrawal): back to its queue.
+      inBackground(() -> release.accept(lease));
+      return;
+    }
+    workers.start(job, j -> inBackground(() -> release.accept(j.lease())));
+    noteStarted(lease);
+  }
+
+  /** A claimed job was started (after it entered the worker pool's running set). */
+  void noteStarted(Lease lease) {
+    Set<Lease> during = startedDuringRecovery;
+    if (during != null) {
+      during.add(lease);
+    }
+  }
+
+  /** Looks for hand-overs whose push was lost, on the background executor. */
+  void recoverInBackground() {
+    inBackground(this::recover);
+  }
+
+  /**
+   * Starts every lease the storage says this server holds and that it neither runs nor has started.
+   * A lease it started and that finished while the read was on its way is either in the snapshot
+   * taken before the read (started earlier: still running then, since the storage still had it
+   * PROCESSING) or in {@link #startedDuringRecovery} (started later).
+   */
+  void recover() {
+    synchronized (recovering) {
+      recoverOnce();
+    }
+  }
+
+  private void recoverOnce() {
+    Set<Lease> during = ConcurrentHashMap.newKeySet();
+    startedDuringRecovery = during;
+    try {
+      Set<Lease> before =
+          workers.running().stream().map(RunningJob::lease).collect(Collectors.toSet());
+      List<LeasedJob> leased = storage.leasedTo(serverId);
+      for (LeasedJob job : leased) {
+        Lease lease = job.lease();
+        if (!before.contains(lease) && !during.contains(lease) && !remembered(lease)) {
+          log.info("server {}: job {} was handed over but its push was lost", serverId, lease);
+          handedOver(job);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("server {} could not look for lost hand-overs: {}", serverId, e.toString());
+    } finally {
+      startedDuringRecovery = null;
+    }
+  }
+
+  /** Whether this server runs this lease, or a newer one of the same job. */
+  private boolean holds(Lease lease) {
+    RunningJob job = workers.get(lease.jobId());
+    return job != null && job.fencingToken() >= lease.token();
+  }
+
+  private boolean remembered(Lease lease) {
+    synchronized (started) {
+      if (started.containsKey(lease)) {
+        return true;
+      }
+    }
+    return holds(lease);
+  }
+
+  /** Remembers {@code lease}; false if it was already. */
+  private boolean firstTime(Lease lease) {
+    long now = System.nanoTime();
+    synchronized (started) {
+      Iterator<Long> oldest = started.values().iterator();
+      while (oldest.hasNext()) {
+        long at = oldest.next();
+        if (now - at < REMEMBER_NANOS && started.size() < MAX_REMEMBERED) {
+          break;
+        }
+        oldest.remove();
+      }
+      return started.putIfAbsent(lease, now) == null;
+    }
+  }
+
+  private void inBackground(Runnable task) {
+    try {
+      background.execute(task);
+    } catch (RejectedExecutionException e) {
+      // shut down: deregistering released the job, or the server was stopped as if killed
+      log.debug("server {} is stopped; left a hand-over task undone", serverId);
+    }
+  }
+}
