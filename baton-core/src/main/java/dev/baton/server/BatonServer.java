@@ -425,8 +425,10 @@ public final class BatonServer implements AutoCloseable {
     /** A job handed over to this server: started at once, at most once per lease. */
     @Override
     public void jobHandedOver(LeasedJob job) {
-      if (!frozen && config.serverId().equals(job.lease().serverId())) {
-        handOvers.handedOver(job);
+      if (!frozen
+          && config.serverId().equals(job.lease().serverId())
+          && handOvers.handedOver(job)) {
+        claimLoop.handedOver();
       }
     }
 
