@@ -172,7 +172,9 @@ public final class ServerOverheadBench {
     Map<String, double[]> byThread = byThread("baton-" + serverId + "-", n);
     server.close();
     real.close();
-    long claims = calls.getOrDefault("claim", new LongAdder()).sum();
+    long claims =
+        calls.getOrDefault("claim", new LongAdder()).sum()
+            + calls.getOrDefault("claimOrOffer", new LongAdder()).sum();
     long writes =
         calls.getOrDefault("finish", new LongAdder()).sum()
             + calls.getOrDefault("finishAll", new LongAdder()).sum();

@@ -63,6 +63,7 @@ public final class BatonServer implements AutoCloseable {
   private final Heartbeat heartbeat;
   private final ClaimLoop claimLoop;
   private final HandOvers handOvers;
+  private int offersAtLastLook; // on the plugin scheduler only
   private final Committer committer;
   private final List<String> filterNames;
   private ScheduledExecutorService heartbeatThread;
@@ -304,10 +305,17 @@ public final class BatonServer implements AutoCloseable {
     handOvers.noteStarted(leased.lease());
   }
 
+  /**
+   * The periodic look for lost hand-overs; skipped while the server made no offer (a busy server):
+   * {@code leasedTo} reads every running job, arguments included.
+   */
   private void recoverHandOvers() {
-    if (!frozen && !stopping) {
-      handOvers.recover();
+    int offers = claimLoop.offersLeft();
+    if (frozen || stopping || (offers == offersAtLastLook && !claimLoop.offering())) {
+      return;
     }
+    offersAtLastLook = offers;
+    handOvers.recover();
   }
 
   private void release(RunningJob job) {
@@ -425,8 +433,10 @@ public final class BatonServer implements AutoCloseable {
     /** A job handed over to this server: started at once, at most once per lease. */
     @Override
     public void jobHandedOver(LeasedJob job) {
-      if (!frozen && config.serverId().equals(job.lease().serverId())) {
-        handOvers.handedOver(job);
+      if (!frozen
+          && config.serverId().equals(job.lease().serverId())
+          && handOvers.handedOver(job)) {
+        claimLoop.handedOver();
       }
     }
 

@@ -5,6 +5,7 @@ import dev.baton.storage.LeasedJob;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * JobStorage#claimOrOffer}: a claim that comes back short leaves an offer of the workers it left
  * free, so a job created while the loop parks is leased to this server by its very creation and
  * pushed here. The offer is renewed by every claim (at least each poll interval; it expires after
- * {@link #offerTtl}), and whenever a worker frees up while one stands, so that it covers every free
- * worker; it is withdrawn when the loop may no longer claim or stops.
+ * {@link #offerTtl}), and when a worker frees up while the offer covers half the free workers or
+ * fewer; it is withdrawn when the loop may no longer claim or stops.
  */
 final class ClaimLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
@@ -62,6 +63,12 @@ final class ClaimLoop implements Runnable {
 
   /** An offer of this server may stand in the storage (the last claim came back short). */
   private volatile boolean offering;
+
+  /** Slots the standing offer has left, as far as this server has heard of hand-overs. */
+  private final AtomicInteger offerSlots = new AtomicInteger();
+
+  /** How many offers the loop has left so far. */
+  private final AtomicInteger offersLeft = new AtomicInteger();
 
   ClaimLoop(
       JobStorage storage,
@@ -101,8 +108,11 @@ final class ClaimLoop implements Runnable {
    * workers left, as on a storage whose claim may skip rows locked by others).
    */
   void workerFreed() {
-    if (offering) {
-      wake(); // renew the offer: it should cover this worker too
+    // Renew the offer once it covers half the free workers or fewer: often enough that a job
+    // rarely finds it used up (and goes the slower way, by a claim), rarely enough that an idle
+    // server pays a fraction of a round trip per job for it.
+    if (offering && offerSlots.get() * 2 <= freeWorkers.getAsInt()) {
+      wake();
       return;
     }
     if (!starved) {
@@ -179,8 +189,29 @@ final class ClaimLoop implements Runnable {
     }
     List<LeasedJob> leased =
         storage.claimOrOffer(config.serverId(), config.queues(), want, offerTtl);
+    offerSlots.set(want - leased.size());
     offering = leased.size() < want;
+    if (offering) {
+      offersLeft.incrementAndGet();
+    }
     return leased;
+  }
+
+  /**
+   * How many offers the loop has left so far: if this has not changed and no offer stands, nothing
+   * can have been handed over to this server meanwhile.
+   */
+  int offersLeft() {
+    return offersLeft.get();
+  }
+
+  boolean offering() {
+    return offering;
+  }
+
+  /** A job was handed over to this server: one slot of its offer is used. */
+  void handedOver() {
+    offerSlots.decrementAndGet();
   }
 
   /** Takes back a standing offer, so that nothing more is handed over to this server. */

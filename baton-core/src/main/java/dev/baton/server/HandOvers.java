@@ -60,19 +60,24 @@ final class HandOvers {
     this.background = background;
   }
 
-  /** A push: {@code job} was handed over to this server. Never blocks. */
-  void handedOver(LeasedJob job) {
+  /**
+   * A push: {@code job} was handed over to this server. Never blocks. Returns whether the job was
+   * started (false for a lease heard before, or one pushed to a stopping server, which is
+   * released).
+   */
+  boolean handedOver(LeasedJob job) {
     Lease lease = job.lease();
     if (!firstTime(lease) || holds(lease)) {
-      return;
+      return false;
     }
     if (stopping.getAsBoolean()) {
       // Pushed after the offer was withdrawn (it crossed the withdrawal): back to its queue.
       inBackground(() -> release.accept(lease));
-      return;
+      return false;
     }
     workers.start(job, j -> inBackground(() -> release.accept(j.lease())));
     noteStarted(lease);
+    return true;
   }
 
   /** A claimed job was started (after it entered the worker pool's running set). */

@@ -143,6 +143,20 @@ class InMemoryStorageTest {
   }
 
   @Test
+  void offerLapsesExactlyAfterItsTtlOnTheStorageClock() {
+    storage.claimOrOffer("a", List.of("default"), 2, Duration.ofSeconds(1));
+    clock.advance(Duration.ofMillis(999));
+    JobId handed = create();
+    assertThat(state(handed)).isEqualTo(JobState.PROCESSING);
+
+    clock.advance(Duration.ofMillis(1));
+    JobId late = create();
+
+    assertThat(state(late)).isEqualTo(JobState.ENQUEUED);
+    assertThat(storage.leasedTo("a")).extracting(l -> l.lease().jobId()).containsExactly(handed);
+  }
+
+  @Test
   void listenersRunOutsideTheLockAndOneFailingListenerDoesNotStopOthers() throws Exception {
     List<String> heard = new CopyOnWriteArrayList<>();
     storage.subscribe(

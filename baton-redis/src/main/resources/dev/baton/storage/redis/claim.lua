@@ -2,13 +2,11 @@
 -- to max ENQUEUED jobs, queues in the given order, FIFO in each, with the admission check of every
 -- permit in this same script. Returns, per leased job: {id, token, attempt, created, type, queue,
 -- args, meta, max, parent, cond, conc, uk, uh, uttl}; the row of a plain job (no parent, permits or
--- unique key) stops after max. With a ttl, the server's previous offer is taken back first and, if
--- fewer than max were leased, an offer of the missing slots left for the queues (see offerFor).
+-- unique key) stops after max. With a ttl (claimOrOffer), the server's previous offer is replaced:
+-- by an offer of the missing slots for the queues if fewer than max were leased (see offerFor),
+-- else by none.
 local server, max, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local FIRST_QUEUE = 4
-if ttl ~= '' then
-  withdraw(server)
-end
 local leased = {}
 -- What a worker needs, read with the admission fields in one HMGET; order as documented above.
 local PAYLOAD = {'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'parent', 'cond', 'conc',
@@ -206,24 +204,28 @@ if #leased > 0 then
   later('SADD', P .. 'sjs', server)
 end
 
--- The offer: of:<queue> and offers expire as keys with their latest offer (PEXPIREAT, in ms).
-local function expireWithLast(z)
-  local last = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
-  redis.call('PEXPIREAT', z, ts(math.ceil(tonumber(last[2]) / 1000)))
-end
-
-if ttl ~= '' and #leased < max and tonumber(ttl) > 0 and #ARGV >= FIRST_QUEUE then
-  local expiry = ts(NOW + tonumber(ttl))
-  local queues = {}
-  for qi = FIRST_QUEUE, #ARGV do
-    local z = P .. 'of:' .. ARGV[qi]
-    redis.call('ZADD', z, expiry, server)
-    expireWithLast(z)
-    queues[#queues + 1] = ARGV[qi]
+-- The offer. An idle server calls this again and again with the same queues: then the new offer
+-- overwrites the previous one in place (a new expiry in the same zsets); otherwise the previous
+-- one is taken back first. offers expires as a key with its latest offer (PEXPIREAT, in ms).
+if ttl ~= '' then
+  if #leased < max and tonumber(ttl) > 0 and #ARGV >= FIRST_QUEUE then
+    local expiry = ts(NOW + tonumber(ttl))
+    local queues = table.concat(ARGV, ',', FIRST_QUEUE)
+    local ofr = P .. 'ofr:' .. server
+    local previous = redis.call('HGET', ofr, 'q')
+    if previous and previous ~= queues then
+      withdraw(server)
+    end
+    for qi = FIRST_QUEUE, #ARGV do
+      redis.call('ZADD', P .. 'of:' .. ARGV[qi], expiry, server)
+    end
+    redis.call('HSET', ofr, 'n', max - #leased, 'q', queues)
+    redis.call('ZADD', P .. 'offers', expiry, server)
+    local last = redis.call('ZRANGE', P .. 'offers', -1, -1, 'WITHSCORES')
+    redis.call('PEXPIREAT', P .. 'offers', ts(math.ceil(tonumber(last[2]) / 1000)))
+  else
+    withdraw(server)
   end
-  redis.call('HSET', P .. 'ofr:' .. server, 'n', max - #leased, 'q', table.concat(queues, ','))
-  redis.call('ZADD', P .. 'offers', expiry, server)
-  expireWithLast(P .. 'offers')
 end
 flush()
 publish()

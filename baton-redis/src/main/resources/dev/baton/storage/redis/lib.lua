@@ -59,8 +59,8 @@ end
 -- ---------------------------------------------------------------- offers (hand-over)
 -- An idle server's offer (claimOrOffer, in claim.lua): ofr:<server> {n: slots left, q: its queues,
 -- comma-separated (queue names have no comma)}, and the server in of:<queue> for each of them and
--- in offers, scored by the offer's expiry. Those zsets also expire as keys with their last offer,
--- so a Redis where no offer stands costs create one EXISTS per call (offerFor).
+-- in offers, scored by the offer's expiry. offers also expires as a key with its last offer, so a
+-- Redis where no offer stands costs create one EXISTS per call (offerFor).
 local function withdraw(s)
   local k = P .. 'ofr:' .. s
   local qs = redis.call('HGET', k, 'q')

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.baton.client.BatonClient;
 import dev.baton.client.EnqueueResult;
 import dev.baton.job.JobId;
+import dev.baton.job.JobOptions;
 import dev.baton.job.JobType;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
@@ -253,6 +254,47 @@ public abstract class HandOverServerSuite extends ConcurrencySuite {
     closing.join(PROMPTLY.toMillis());
     assertThat(late.state()).isEqualTo(JobState.ENQUEUED);
     assertThat(state(late.id())).isEqualTo(JobState.ENQUEUED);
+  }
+
+  @Test
+  void handOverThatFindsNoFreeWorkerWaitsForTheNextOne() throws Exception {
+    List<LeasedJob> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicReference<StorageListener> server = new AtomicReference<>();
+    JobStorage storage =
+        withListener(
+            counted(),
+            real -> {
+              server.set(real);
+              return new Relay(real) {
+                @Override
+                public void jobHandedOver(LeasedJob job) {
+                  held.add(job); // delivered by the test, late
+                }
+              };
+            });
+    // a long server timeout keeps the periodic look for lost hand-overs out of the way
+    BatonServerConfig config =
+        fastConfig("tck-crossed").workers(1).serverTimeout(Duration.ofSeconds(30)).build();
+    startServer(storage, config, this::handlers);
+    awaitOffer();
+    JobId first = client().enqueue(WORK, new Work(1)).id();
+    assertThat(state(first)).isEqualTo(JobState.PROCESSING);
+    await().atMost(PROMPTLY).until(() -> held.size() == 1);
+
+    // not plain (a mutex), so never handed over: it is claimed, and takes the only worker
+    JobOptions mutex = JobOptions.builder().mutex("tck-crossed").build();
+    JobId second = client().enqueue(HOLD, new Work(2), mutex).id();
+    await().atMost(PROMPTLY).until(() -> claimed.get() == 1);
+    held.forEach(server.get()::jobHandedOver);
+    holdUntil.countDown();
+
+    awaitState(second, JobState.SUCCEEDED);
+    awaitState(first, JobState.SUCCEEDED);
+    assertThat(runsOf(first)).isEqualTo(1);
+    assertThat(view(first).history())
+        .extracting(dev.baton.state.StateEntry::state)
+        .as("run on the next free worker, not released")
+        .containsExactly(JobState.ENQUEUED, JobState.PROCESSING, JobState.SUCCEEDED);
   }
 
   /**
