@@ -24,7 +24,7 @@ import java.util.UUID;
 final class ClaimOp {
   // Parameters: the transaction's time if known (else the clock is read), whether to set
   // synchronous_commit off for this transaction, queue, after, limit, owner, server, reason.
-  private static final String CLAIM_SIMPLE =
+  private static final String CLAIM_CTES =
       """
       WITH t AS MATERIALIZED (
         SELECT COALESCE(CAST(? AS timestamptz), clock_timestamp()) AS ts,
@@ -49,12 +49,19 @@ final class ClaimOp {
       h AS (
         INSERT INTO baton_history (job_id, state, at, server_id, reason)
         SELECT u.id, 'PROCESSING', t.ts, ?, ? FROM u, t)
+      """;
+  private static final String CLAIM_RESULT =
+      """
       SELECT c.*, t.ts, s.v, u.id IS NOT NULL, t.prev,
         CAST(EXTRACT(EPOCH FROM date_trunc('second', c.created_at)) AS BIGINT) * 1000000
           + CAST(EXTRACT(MICROSECONDS FROM c.created_at) AS BIGINT) % 1000000
       FROM c CROSS JOIN t CROSS JOIN s LEFT JOIN u ON u.id = c.id
       ORDER BY c.queue_pos
       """;
+  private static final String CLAIM_SIMPLE = CLAIM_CTES + CLAIM_RESULT;
+
+  /** CLAIM_SIMPLE that also withdraws the server's offer and may leave a new one. */
+  private static final String CLAIM_OFFER = CLAIM_CTES + OfferOps.CLAIM_CTES + CLAIM_RESULT;
 
   /**
    * The column of {@code t.ts} in CLAIM_SIMPLE's result; s.v, leased, t.prev and created_at in
@@ -122,7 +129,7 @@ final class ClaimOp {
         List<JobRow> candidates =
             tx.dialect == Dialect.H2
                 ? peekAndLock(tx, queue, after, want)
-                : claimSimple(tx, serverId, queue, after, want, asyncCommit, leasedAlready);
+                : claimSimple(tx, serverId, queue, after, want, asyncCommit, leasedAlready, null);
         if (candidates.isEmpty()) {
           break;
         }
@@ -192,11 +199,18 @@ final class ClaimOp {
    * trip). If a candidate needs admission, that queue is claimed from again in a transaction; so
    * are the other queues, if there is room left.
    */
-  static Quick quickClaim(Tx tx, String serverId, List<String> queues, int max, boolean asyncCommit)
+  static Quick quickClaim(
+      Tx tx,
+      String serverId,
+      List<String> queues,
+      int max,
+      boolean asyncCommit,
+      OfferOps.Offer offer)
       throws SQLException {
     java.util.Set<JobId> leasedNow = new java.util.HashSet<>();
     List<JobRow> candidates =
-        claimSimple(tx, serverId, queues.get(0), Long.MIN_VALUE, max, asyncCommit, leasedNow);
+        claimSimple(
+            tx, serverId, queues.get(0), Long.MIN_VALUE, max, asyncCommit, leasedNow, offer);
     List<LeasedJob> leased = new ArrayList<>();
     for (JobRow row : candidates) {
       if (leasedNow.contains(row.id())) {
@@ -219,7 +233,9 @@ final class ClaimOp {
    * PostgreSQL: one statement locks the candidates, leases those without permits (the common case),
    * releases their until-start uniqueness keys and writes their history; it returns every candidate
    * in queue order, so that the ones with permits go through {@link Admission}. Leased rows are
-   * read with the columns a lease needs only; their ids are added to {@code leased}.
+   * read with the columns a lease needs only; their ids are added to {@code leased}. With an {@code
+   * offer}, the same statement withdraws the server's offer and may leave a new one ({@link
+   * OfferOps#CLAIM_CTES}).
    */
   private static List<JobRow> claimSimple(
       Tx tx,
@@ -228,10 +244,11 @@ final class ClaimOp {
       long after,
       int limit,
       boolean asyncCommit,
-      java.util.Set<JobId> leased)
+      java.util.Set<JobId> leased,
+      OfferOps.Offer offer)
       throws SQLException {
     List<JobRow> rows = new ArrayList<>();
-    try (PreparedStatement ps = tx.prepare(CLAIM_SIMPLE)) {
+    try (PreparedStatement ps = tx.prepare(offer == null ? CLAIM_SIMPLE : CLAIM_OFFER)) {
       tx.bindNowIfKnown(ps, 1);
       ps.setBoolean(2, asyncCommit && !tx.asyncCommit);
       ps.setString(3, queue);
@@ -240,6 +257,9 @@ final class ClaimOp {
       ps.setString(6, serverId);
       ps.setString(7, serverId);
       ps.setString(8, "claimed by " + serverId);
+      if (offer != null) {
+        offer.bindClaim(tx, ps, 9);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (tx.nowIfKnown() == null) {

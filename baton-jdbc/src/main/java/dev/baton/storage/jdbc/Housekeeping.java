@@ -203,5 +203,6 @@ final class Housekeeping {
     Instant now = tx.now();
     tx.update(PURGE_UNIQUE, now);
     tx.update(PURGE_STARTS, now);
+    OfferOps.purgeExpired(tx);
   }
 }

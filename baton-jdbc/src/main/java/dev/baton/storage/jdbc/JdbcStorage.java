@@ -133,7 +133,7 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
       return db.tx("create", tx -> CreateOp.create(tx, jobs));
     }
     Map<JobId, JobState> created =
-        db.autocommit("create", tx -> FastCreate.create(tx, jobs, pg.jobsPayloadPrefix()));
+        db.autocommit("create", tx -> FastCreate.create(tx, jobs, pg.jobsPayloadPrefix(), true));
     List<NewJob> rest = FastCreate.rest(jobs, created);
     return FastCreate.merge(
         jobs,
@@ -150,18 +150,15 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (jobs.isEmpty()) {
       return List.of();
     }
-    if (!(db.notifications instanceof PgNotifications pg) || !FastCreate.applies(jobs)) {
-      return db.onConnection(appConnection, "create", tx -> CreateOp.create(tx, jobs));
-    }
+    // No hand-over here: the offer row would stay locked until the application commits, and the
+    // offering server's next claim would wait for that commit.
     return db.onConnection(
-        appConnection,
-        "create",
-        tx -> {
-          Map<JobId, JobState> created = FastCreate.create(tx, jobs, pg.jobsPayloadPrefix());
-          List<NewJob> rest = FastCreate.rest(jobs, created);
-          return FastCreate.merge(
-              jobs, created, rest.isEmpty() ? List.of() : CreateOp.create(tx, rest));
-        });
+        appConnection, "create", tx -> FastCreate.createIn(tx, jobs, payloadPrefix(), false));
+  }
+
+  /** PostgreSQL: what a jobsAvailable payload starts with; null on H2 (no one-statement create). */
+  private String payloadPrefix() {
+    return db.notifications instanceof PgNotifications pg ? pg.jobsPayloadPrefix() : null;
   }
 
   /** Work an application does in one transaction of its own. */
@@ -214,18 +211,59 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     if (max <= 0 || queues.isEmpty()) {
       return List.of();
     }
+    return claim(serverId, queues, max, null);
+  }
+
+  /** PostgreSQL hands over: its creates push the lease on LISTEN/NOTIFY. H2 has no push. */
+  @Override
+  public boolean handsOver() {
+    return db.dialect == Dialect.POSTGRES;
+  }
+
+  /**
+   * As {@link #claim}, and the offer is written by the same statement: an idle server's claim stays
+   * one round trip. When the claim goes on in a transaction (more queues, or admission), the first
+   * statement has withdrawn the old offer and the transaction leaves the new one as it commits.
+   */
+  @Override
+  public List<LeasedJob> claimOrOffer(String serverId, List<String> queues, int max, Duration ttl) {
+    if (!handsOver()) {
+      return claim(serverId, queues, max);
+    }
+    if (max <= 0 || queues.isEmpty()) {
+      db.autocommit("claimOrOffer", tx -> OfferOps.withdraw(tx, serverId));
+      return List.of();
+    }
+    return claim(serverId, queues, max, new OfferOps.Offer(serverId, queues, max, ttl));
+  }
+
+  @Override
+  public List<LeasedJob> leasedTo(String serverId) {
+    return db.tx("leasedTo", tx -> OfferOps.leasedTo(tx, serverId));
+  }
+
+  /** A claim, and with an {@code offer} (PostgreSQL only) a claimOrOffer. */
+  private List<LeasedJob> claim(
+      String serverId, List<String> queues, int max, OfferOps.Offer offer) {
+    String op = offer == null ? "claim" : "claimOrOffer";
     boolean async = !db.durableClaims && db.dialect == Dialect.POSTGRES;
     if (db.dialect != Dialect.POSTGRES || admitting) {
       return db.tx(
-          "claim",
+          op,
           tx -> {
+            if (offer != null) {
+              OfferOps.withdraw(tx, serverId);
+            }
             List<LeasedJob> leased = ClaimOp.claim(tx, serverId, queues, max, async);
             admitting = tx.admissionRan;
+            if (offer != null) {
+              OfferOps.offer(tx, offer, max - leased.size());
+            }
             return leased;
           });
     }
     ClaimOp.Quick quick =
-        db.autocommit("claim", tx -> ClaimOp.quickClaim(tx, serverId, queues, max, async));
+        db.autocommit(op, tx -> ClaimOp.quickClaim(tx, serverId, queues, max, async, offer));
     if (quick.rest().isEmpty()) {
       return quick.leased();
     }
@@ -233,7 +271,15 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
     int left = max - quick.leased().size();
     try {
       return quick.and(
-          db.tx("claim", tx -> ClaimOp.claim(tx, serverId, quick.rest(), left, async)));
+          db.tx(
+              op,
+              tx -> {
+                List<LeasedJob> more = ClaimOp.claim(tx, serverId, quick.rest(), left, async);
+                if (offer != null) {
+                  OfferOps.offer(tx, offer, left - more.size());
+                }
+                return more;
+              }));
     } catch (BatonException e) {
       if (quick.leased().isEmpty()) {
         throw e;
@@ -348,7 +394,8 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
   public Optional<List<CreateResult>> fireRecurring(
       String id, Instant expectedNextFire, Instant newNextFire, List<NewJob> jobs) {
     return db.tx(
-        "fireRecurring", tx -> RecurringOps.fire(tx, id, expectedNextFire, newNextFire, jobs));
+        "fireRecurring",
+        tx -> RecurringOps.fire(tx, id, expectedNextFire, newNextFire, jobs, payloadPrefix()));
   }
 
   @Override

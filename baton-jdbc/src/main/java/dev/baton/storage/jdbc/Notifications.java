@@ -49,6 +49,26 @@ abstract class Notifications implements AutoCloseable {
     }
   }
 
+  void fireHandedOver(dev.baton.storage.LeasedJob job) {
+    for (StorageListener l : listeners) {
+      try {
+        l.jobHandedOver(job);
+      } catch (RuntimeException e) {
+        log.warn("a storage listener failed on jobHandedOver({})", job.lease(), e);
+      }
+    }
+  }
+
+  void firePushResumed() {
+    for (StorageListener l : listeners) {
+      try {
+        l.pushResumed();
+      } catch (RuntimeException e) {
+        log.warn("a storage listener failed on pushResumed()", e);
+      }
+    }
+  }
+
   void fireRevoked(dev.baton.storage.Lease lease) {
     for (StorageListener l : listeners) {
       try {

@@ -1,11 +1,20 @@
 package dev.baton.storage.jdbc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.BatonException;
 import dev.baton.job.JobId;
+import dev.baton.json.JsonCodec;
+import dev.baton.storage.JobSpec;
 import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,16 +25,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * LISTEN/NOTIFY. A transaction calls pg_notify, which PostgreSQL delivers only after the commit
- * (and not at all on rollback). One dedicated connection per storage listens on two fixed channels;
- * payloads start with the schema name so that storages on other schemas ignore them. When the
- * connection breaks, the listener reconnects with a backoff (100 ms doubling to 5 s) and logs it;
- * what was announced meanwhile is caught up by the servers' safety poll.
+ * (and not at all on rollback). One dedicated connection per storage listens on three fixed
+ * channels; payloads start with the schema name so that storages on other schemas ignore them. When
+ * the connection breaks, the listener reconnects with a backoff (100 ms doubling to 5 s), logs it
+ * and tells the listeners ({@code pushResumed}): what was announced meanwhile is lost, and servers
+ * catch up by claiming and by reading the leases they hold.
  */
 final class PgNotifications extends Notifications {
   private static final Logger log = LoggerFactory.getLogger(PgNotifications.class);
 
   static final String JOBS_CHANNEL = "baton_jobs";
   static final String REVOKED_CHANNEL = "baton_revoked";
+
+  /** A create handed a job over: payload schema, tab, the lease as JSON ({@link FastCreate}). */
+  static final String HANDED_OVER_CHANNEL = "baton_handed_over";
+
+  private static final ObjectMapper JSON = JsonCodec.defaultMapper();
   private static final String NOTIFY =
       "SELECT pg_notify(c, p) FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS n(c, p)";
 
@@ -107,11 +122,14 @@ final class PgNotifications extends Notifications {
         try (Statement s = c.createStatement()) {
           s.execute("LISTEN " + JOBS_CHANNEL);
           s.execute("LISTEN " + REVOKED_CHANNEL);
+          s.execute("LISTEN " + HANDED_OVER_CHANNEL);
         }
         listening.countDown();
         if (wasDown) {
           log.info("LISTEN connection restored");
           wasDown = false;
+          // What was sent while it was down is lost: servers claim and look for hand-overs.
+          firePushResumed();
         }
         backoff = 100;
         PGConnection pg = c.unwrap(PGConnection.class);
@@ -142,6 +160,18 @@ final class PgNotifications extends Notifications {
   }
 
   private void dispatch(String channel, String payload) {
+    if (HANDED_OVER_CHANNEL.equals(channel)) {
+      int tab = payload.indexOf('\t');
+      if (tab >= 0 && payload.substring(0, tab).equals(schemaTag)) {
+        try {
+          fireHandedOver(handedOver(payload.substring(tab + 1)));
+        } catch (BatonException e) {
+          // Not this code's payload (a newer Baton?): the server finds the lease by leasedTo.
+          log.warn("{}", e.getMessage());
+        }
+      }
+      return;
+    }
     String[] parts = payload.split("\t");
     if (parts.length < 2 || !parts[0].equals(schemaTag)) {
       return;
@@ -150,6 +180,36 @@ final class PgNotifications extends Notifications {
       fireAvailable(parts[1]);
     } else if (REVOKED_CHANNEL.equals(channel) && parts.length == 4) {
       fireRevoked(new Lease(JobId.parse(parts[2]), parts[1], Long.parseLong(parts[3])));
+    }
+  }
+
+  /**
+   * The lease a {@link #HANDED_OVER_CHANNEL} payload carries (a plain job: no permits, key,
+   * parent).
+   */
+  static LeasedJob handedOver(String json) {
+    try {
+      JsonNode n = JSON.readTree(json);
+      JobId id = JobId.parse(n.get("id").asText());
+      JobSpec spec =
+          new JobSpec(
+              id,
+              n.get("type").asText(),
+              n.get("queue").asText(),
+              n.get("args").asText(),
+              n.get("meta").asText(),
+              n.get("maxAttempts").asInt(),
+              null,
+              null,
+              null,
+              null);
+      return new LeasedJob(
+          new Lease(id, n.get("server").asText(), n.get("token").asLong()),
+          spec,
+          n.get("attempt").asInt(),
+          Instant.EPOCH.plus(n.get("createdAt").asLong(), ChronoUnit.MICROS));
+    } catch (JsonProcessingException | RuntimeException e) {
+      throw new BatonException("unreadable hand-over notification: " + json, e);
     }
   }
 

@@ -69,8 +69,13 @@ final class RecurringOps {
     return out;
   }
 
+  /**
+   * Fires one occurrence; on PostgreSQL ({@code payloadPrefix} set) plain jobs are created by the
+   * one-statement create, so they may be handed over to an idle server.
+   */
   static Optional<List<CreateResult>> fire(
-      Tx tx, String id, Instant expected, Instant next, List<NewJob> jobs) throws SQLException {
+      Tx tx, String id, Instant expected, Instant next, List<NewJob> jobs, String payloadPrefix)
+      throws SQLException {
     try (PreparedStatement ps = tx.prepare(LOCK)) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -81,7 +86,8 @@ final class RecurringOps {
         }
       }
     }
-    List<CreateResult> results = jobs.isEmpty() ? List.of() : CreateOp.create(tx, jobs);
+    List<CreateResult> results =
+        jobs.isEmpty() ? List.of() : FastCreate.createIn(tx, jobs, payloadPrefix, true);
     JobId last = results.isEmpty() ? null : results.get(0).id();
     tx.update(FIRED, next, expected, last, id);
     return Optional.of(results);

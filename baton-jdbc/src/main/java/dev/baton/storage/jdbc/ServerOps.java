@@ -113,6 +113,7 @@ final class ServerOps {
       }
     }
     tx.update(REMOVE, serverId);
+    OfferOps.forget(tx, serverId);
     List<JobRow> jobs = owned(tx, serverId);
     List<JobId> requeued = new ArrayList<>();
     // Latest first, so that the earliest ends up first: each goes in front of the previous one.
@@ -135,6 +136,7 @@ final class ServerOps {
 
   static List<JobId> deregister(Tx tx, String serverId, String reason) throws SQLException {
     tx.update(REMOVE, serverId);
+    OfferOps.forget(tx, serverId);
     List<JobId> released = new ArrayList<>();
     for (JobRow job : owned(tx, serverId)) {
       tx.update(RELEASE, tx.now(), job.id());

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The link to PostgreSQL goes down and comes back: operations fail with a BatonException meanwhile
- * (nothing half-done), the LISTEN connection reconnects by itself, and no job is lost.
+ * (nothing half-done), the LISTEN connection reconnects by itself and says so (pushResumed), and no
+ * job is lost.
  */
 class ConnectionLossTest {
 
@@ -44,17 +45,25 @@ class ConnectionLossTest {
                   .connectionTimeout(Duration.ofMillis(500))
                   .build());
       Set<String> woken = ConcurrentHashMap.newKeySet();
+      java.util.concurrent.atomic.AtomicInteger resumed =
+          new java.util.concurrent.atomic.AtomicInteger();
       viaProxy.subscribe(
           new StorageListener() {
             @Override
             public void jobsAvailable(String queue) {
               woken.add(queue);
             }
+
+            @Override
+            public void pushResumed() {
+              resumed.incrementAndGet();
+            }
           });
       List<NewJob> before = List.of(job(), job(), job());
       viaProxy.create(before);
       await().atMost(Duration.ofSeconds(5)).until(() -> woken.contains("default"));
 
+      assertThat(resumed).hasValue(0);
       proxy.cut();
       assertThatThrownBy(() -> viaProxy.create(List.of(job())))
           .isInstanceOf(BatonException.class)
@@ -64,6 +73,8 @@ class ConnectionLossTest {
 
       proxy.restore();
       await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> viaProxy.now() != null);
+      // The LISTEN connection's reconnect tells the listeners that news may have been lost.
+      await().atMost(Duration.ofSeconds(15)).until(() -> resumed.get() >= 1);
       woken.clear();
       // LISTEN reconnects with a backoff; new work wakes this client again.
       await()

@@ -39,7 +39,10 @@ final class CountingDataSource {
             (p, method, args) -> {
               count.accept(method);
               Object result = invoke(target, method, args);
-              return result instanceof Connection c && !(result instanceof Proxy)
+              // unwrap hands out the driver's own connection (LISTEN needs PGConnection).
+              return result instanceof Connection c
+                      && !(result instanceof Proxy)
+                      && !method.getName().equals("unwrap")
                   ? proxy(Connection.class, c, this::count)
                   : result;
             }));
