@@ -131,7 +131,13 @@ public final class BatonServer implements AutoCloseable {
             this::startClaimed);
     this.handOvers =
         new HandOvers(
-            config.serverId(), storage, workers, this::release, () -> stopping, this::background);
+            config.serverId(),
+            storage,
+            workers,
+            this::release,
+            () -> stopping,
+            this::background,
+            task -> claimLoop.whileNotClaiming(task));
   }
 
   /** Runs {@code task} on the plugin threads, off the storage's push thread. */

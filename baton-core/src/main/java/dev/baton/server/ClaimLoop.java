@@ -46,6 +46,7 @@ final class ClaimLoop implements Runnable {
   private final Consumer<LeasedJob> start;
   private final boolean handOver;
   private final Duration offerTtl;
+  private final Object claiming = new Object();
   private volatile Thread thread;
   private volatile boolean parked;
   private volatile boolean woken;
@@ -154,7 +155,7 @@ final class ClaimLoop implements Runnable {
       int want = Math.min(free, config.claimBatchSize());
       List<LeasedJob> leased;
       try {
-        leased = claim(want);
+        leased = claimAndStart(want);
         if (errorBackoff > 0) {
           log.info("server {} can claim again; the storage answers", config.serverId());
         }
@@ -174,13 +175,35 @@ final class ClaimLoop implements Runnable {
         await(TimeUnit.MILLISECONDS.toNanos(errorBackoff), Integer.MAX_VALUE);
         continue;
       }
-      leased.forEach(start);
       starved = leased.size() == want && want == free;
       if (leased.size() < want) {
         await(pollNanos, Integer.MAX_VALUE);
       }
     }
     withdraw();
+  }
+
+  /**
+   * Claims and starts what it got, holding {@link #claiming}: a look at {@link JobStorage#leasedTo}
+   * under {@link #whileNotClaiming} never sees a job this loop leased but has not started yet.
+   */
+  private List<LeasedJob> claimAndStart(int want) {
+    synchronized (claiming) {
+      List<LeasedJob> leased = claim(want);
+      leased.forEach(start);
+      return leased;
+    }
+  }
+
+  /**
+   * Runs {@code task} while no claim is on its way: every job this loop leased so far has been
+   * started. For the look for lost hand-overs, which would otherwise start a claimed job a second
+   * time if the claim's answer arrived between the look's snapshot and its read.
+   */
+  void whileNotClaiming(Runnable task) {
+    synchronized (claiming) {
+      task.run();
+    }
   }
 
   private List<LeasedJob> claim(int want) {

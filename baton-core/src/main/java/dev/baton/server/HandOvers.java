@@ -39,6 +39,7 @@ final class HandOvers {
   private final Consumer<Lease> release;
   private final BooleanSupplier stopping;
   private final Executor background;
+  private final Consumer<Runnable> notClaiming;
   private final Map<Lease, Long> started = new LinkedHashMap<>();
   private final Object recovering = new Object();
 
@@ -51,13 +52,15 @@ final class HandOvers {
       WorkerPool workers,
       Consumer<Lease> release,
       BooleanSupplier stopping,
-      Executor background) {
+      Executor background,
+      Consumer<Runnable> notClaiming) {
     this.serverId = serverId;
     this.storage = storage;
     this.workers = workers;
     this.release = release;
     this.stopping = stopping;
     this.background = background;
+    this.notClaiming = notClaiming;
   }
 
   /**
@@ -101,7 +104,9 @@ final class HandOvers {
    */
   void recover() {
     synchronized (recovering) {
-      recoverOnce();
+      // While no claim is on its way (ClaimLoop#whileNotClaiming): a job claimed but not yet
+      // started would be in the read, and in neither the snapshot nor the started set.
+      notClaiming.accept(this::recoverOnce);
     }
   }
 

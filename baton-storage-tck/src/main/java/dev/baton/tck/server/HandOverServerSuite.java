@@ -297,6 +297,48 @@ public abstract class HandOverServerSuite extends ConcurrencySuite {
         .containsExactly(JobState.ENQUEUED, JobState.PROCESSING, JobState.SUCCEEDED);
   }
 
+  @Test
+  void lookForLostHandOversWhileAClaimIsOnItsWayDoesNotRunTheClaimedJobTwice() throws Exception {
+    AtomicReference<StorageListener> server = new AtomicReference<>();
+    CountDownLatch looked = new CountDownLatch(1);
+    JobStorage storage =
+        StorageInterceptor.after(
+            withListener(
+                StorageInterceptor.after(counted(), "leasedTo", (args, r) -> looked.countDown()),
+                real -> {
+                  server.set(real);
+                  return new Relay(real);
+                }),
+            "claimOrOffer",
+            (args, r) -> {
+              // The claim's answer is on its way (the job is leased, not yet started): the push
+              // channel resumes now, and the look for lost hand-overs gets time to run (and, if it
+              // wrongly starts the job, to have it running before the claim starts it again).
+              if (!((List<?>) r).isEmpty() && looked.getCount() > 0) {
+                server.get().pushResumed();
+                try {
+                  if (looked.await(300, TimeUnit.MILLISECONDS)) {
+                    Thread.sleep(100);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
+    // enqueued before the server starts: claimed, not handed over
+    JobId id = client().enqueue(HOLD, new Work(1)).id();
+    BatonServerConfig config =
+        fastConfig("tck-crossing-look").serverTimeout(Duration.ofSeconds(30)).build();
+    startServer(storage, config, this::handlers);
+
+    await("the look for lost hand-overs").atMost(PROMPTLY).until(() -> looked.getCount() == 0);
+    Thread.sleep(200); // a second run, if any, starts right after the look
+    holdUntil.countDown();
+    awaitState(id, JobState.SUCCEEDED);
+    assertThat(claimed.get()).isEqualTo(1);
+    assertThat(runsOf(id)).as("runs of the claimed job").isEqualTo(1);
+  }
+
   /**
    * {@code storage}, whose subscriber misses the first hand-over push of a {@link #WORK} job; if
    * {@code resume}, the storage then says its push channel resumed, as after a reconnect.
