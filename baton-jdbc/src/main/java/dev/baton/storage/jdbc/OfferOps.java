@@ -47,13 +47,16 @@ final class OfferOps {
         ON CONFLICT DO NOTHING)
       """;
 
-  // Parameters: server, queues, slots, time, ttl in microseconds, queues, server.
+  // Parameters: server, queues, slots, the transaction's time if known, ttl in microseconds,
+  // queues,
+  // server.
   private static final String OFFER =
       """
       WITH o AS (
         INSERT INTO baton_offers (server_id, queues, slots, expires_at)
         VALUES (?, CAST(? AS varchar[]), ?,
-          CAST(? AS timestamptz) + CAST(? AS bigint) * INTERVAL '1 microsecond')
+          COALESCE(CAST(? AS timestamptz), clock_timestamp())
+            + CAST(? AS bigint) * INTERVAL '1 microsecond')
         ON CONFLICT (server_id) DO UPDATE SET queues = EXCLUDED.queues, slots = EXCLUDED.slots,
           expires_at = EXCLUDED.expires_at)
       INSERT INTO baton_offer_queues (queue, server_id)
@@ -97,7 +100,7 @@ final class OfferOps {
       ps.setString(1, offer.serverId());
       ps.setArray(2, q);
       ps.setInt(3, slots);
-      ps.setObject(4, Sql.ts(tx.now()));
+      tx.bindNowIfKnown(ps, 4); // an idle claim read no row, so no time: no extra round trip
       ps.setLong(5, offer.ttlMicros());
       ps.setArray(6, q);
       ps.setString(7, offer.serverId());

@@ -135,12 +135,23 @@ class PostgresHandOverTest {
   }
 
   @Test
-  void anIdleClaimOrOfferOnOneQueueIsOneStatement() {
+  void anIdleClaimOrOfferCostsWhatAClaimDoesOnOneQueueAndOneStatementMoreOnTwo() {
     JdbcStorage s = counting.storage(fixture);
     counting.reset();
     assertThat(s.claimOrOffer("srv", List.of(Q), 3, TTL)).isEmpty();
     assertThat(counting.statements).hasValue(1);
     assertThat(counting.commits).hasValue(0);
+
+    // Two queues: the claim's own transaction, plus the statement that leaves the offer.
+    s.claim("warm", List.of("x", "y"), 3);
+    counting.reset();
+    s.claim("plain", List.of("x", "y"), 3);
+    int claimStatements = counting.statements.get();
+    int claimCommits = counting.commits.get();
+    counting.reset();
+    assertThat(s.claimOrOffer("srv", List.of("x", "y"), 3, TTL)).isEmpty();
+    assertThat(counting.statements).hasValue(claimStatements + 1);
+    assertThat(counting.commits).hasValue(claimCommits);
   }
 
   @Test
