@@ -46,18 +46,21 @@ final class FastCreate {
   //
   // An offer for a queue of b, the batch's first queue first (one probe of baton_offer_queues' key
   // per queue), in whose queue no job is ENQUEUED. That probe names f so that it runs only once an
-  // offer is found: a create without one pays nothing for it.
+  // offer is found (a create without one pays nothing for it), and is a scalar subquery in the
+  // claim's own shape (ORDER BY queue_pos LIMIT 1) so that it is always one probe of the partial
+  // index of enqueued jobs: as NOT EXISTS the planner may scan the table instead.
   private static final String OFFER =
       """
         SELECT f.server_id, f.queues, f.slots
         FROM b JOIN baton_offer_queues q ON q.queue = b.queue
         JOIN baton_offers f ON f.server_id = q.server_id
         WHERE q.queue = ANY(f.queues) AND f.slots > 0 AND f.expires_at > (SELECT ts FROM t)
-          AND NOT EXISTS (SELECT 1 FROM baton_jobs j
-            WHERE j.state = 'ENQUEUED' AND j.queue = q.queue AND f.slots > 0)
+          AND (SELECT j.queue_pos FROM baton_jobs j
+            WHERE j.state = 'ENQUEUED' AND j.queue = q.queue AND f.slots > 0
+            ORDER BY j.queue_pos LIMIT 1) IS NULL
       """;
 
-  private static final String CREATE =
+  static final String CREATE =
       """
       WITH t AS MATERIALIZED (SELECT clock_timestamp() AS ts),
       n AS MATERIALIZED (
@@ -89,8 +92,8 @@ final class FastCreate {
         SELECT n.ord, n.id, n.queue, o.server_id, o.slots, p.payload,
           n.concurrency_json IS NULL AND n.queue = ANY(o.queues)
             AND octet_length(p.payload) < 8000
-            AND NOT EXISTS (
-              SELECT 1 FROM baton_jobs j WHERE j.state = 'ENQUEUED' AND j.queue = n.queue) AS ok
+            AND (SELECT j.queue_pos FROM baton_jobs j WHERE j.state = 'ENQUEUED'
+              AND j.queue = n.queue ORDER BY j.queue_pos LIMIT 1) IS NULL AS ok
         FROM n CROSS JOIN o CROSS JOIN t
         CROSS JOIN LATERAL (
           SELECT ? || CAST(json_build_object('id', n.id, 'type', n.type, 'queue', n.queue,

@@ -353,6 +353,47 @@ class PostgresHandOverTest {
     }
   }
 
+  /**
+   * With thousands of jobs waiting in other queues (and table statistics that say so), the create's
+   * look for ENQUEUED jobs in its queue stays a probe of the partial index: as NOT EXISTS the
+   * planner scanned the table for it, milliseconds per hand-over.
+   */
+  @Test
+  void theHandOverLooksAreIndexProbesHoweverManyJobsWait() throws Exception {
+    JdbcStorage s = fixture.open();
+    s.create(java.util.stream.IntStream.range(0, 3_000).mapToObj(i -> job("busy")).toList());
+    s.claimOrOffer("srv", List.of(Q), 5, TTL);
+    StringBuilder plan = new StringBuilder();
+    try (Connection c = PostgresFixture.connect()) {
+      c.createStatement().execute("ANALYZE " + fixture.schema + ".baton_jobs");
+      c.setSchema(fixture.schema);
+      try (var ps = c.prepareStatement("EXPLAIN " + FastCreate.CREATE)) {
+        ps.setArray(1, c.createArrayOf("uuid", new Object[] {java.util.UUID.randomUUID()}));
+        Object[][] texts = {{"noop"}, {Q}, {"{}"}, {"{}"}};
+        for (int k = 0; k < texts.length; k++) {
+          ps.setArray(2 + k, c.createArrayOf("text", texts[k]));
+        }
+        ps.setArray(6, c.createArrayOf("int4", new Object[] {3}));
+        ps.setArray(7, c.createArrayOf("text", new Object[] {null}));
+        ps.setArray(8, c.createArrayOf("text", new Object[] {null}));
+        ps.setArray(9, c.createArrayOf("int8", new Object[] {null}));
+        ps.setArray(10, c.createArrayOf("text", new Object[] {"t"}));
+        ps.setBoolean(11, true);
+        for (int k = 12; k <= 15; k++) {
+          ps.setString(k, "x");
+        }
+        try (var rs = ps.executeQuery()) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+    }
+    assertThat(plan.toString())
+        .doesNotContain("Seq Scan on baton_jobs")
+        .contains("baton_jobs_enqueued");
+  }
+
   /** A count in the fixture's schema ({@code %s} in {@code sql}). */
   static long count(PostgresFixture fixture, String sql) throws Exception {
     try (Connection c = PostgresFixture.connect();
