@@ -42,7 +42,9 @@ final class FastCreate {
   // job is handed over if it enters ENQUEUED without permits in one of the offer's queues, no job
   // is ENQUEUED in its queue, no earlier job of the batch entered it, its lease fits in a NOTIFY
   // payload, and a slot is left: slots go to such jobs in batch order. Without an offer e and x are
-  // empty and the statement does what it did before hand-over existed.
+  // empty and the statement does what it did before hand-over existed. The hand-overs are notified
+  // before jobsAvailable (NOTIFY keeps a transaction's order): the server has taken its workers
+  // for them before it wakes to claim, so it does not claim for workers the hand-overs fill.
   //
   // An offer for a queue of b, the batch's first queue first (one probe of baton_offer_queues' key
   // per queue), in whose queue no job is ENQUEUED. That probe names f so that it runs only once an
@@ -143,7 +145,7 @@ final class FastCreate {
         FROM (SELECT DISTINCT queue FROM i WHERE state = 'ENQUEUED') q),
       ho AS (
         SELECT pg_notify(?, x.payload) FROM i JOIN x ON x.id = i.id WHERE i.owner IS NOT NULL)
-      SELECT i.id, i.state, (SELECT count(*) FROM w), (SELECT count(*) FROM ho) FROM i
+      SELECT i.id, i.state, (SELECT count(*) FROM ho), (SELECT count(*) FROM w) FROM i
       """;
 
   /** Longer delays take the general path (their microseconds would not fit a bigint safely). */

@@ -123,6 +123,31 @@ class PostgresHandOverTest {
   }
 
   @Test
+  void handOversAreHeardBeforeTheJobsAvailableOfTheSameCreate() {
+    JdbcStorage s = fixture.open();
+    List<String> heard = new CopyOnWriteArrayList<>();
+    s.subscribe(
+        new StorageListener() {
+          @Override
+          public void jobsAvailable(String queue) {
+            heard.add("available " + queue);
+          }
+
+          @Override
+          public void jobHandedOver(LeasedJob job) {
+            heard.add("handed " + job.spec().queue());
+          }
+        });
+    s.claimOrOffer("srv", List.of(Q), 2, TTL);
+    assertThat(s.create(List.of(job(Q), job(Q), job(Q), job(Q))))
+        .extracting(CreateResult::state)
+        .containsExactly(
+            JobState.PROCESSING, JobState.PROCESSING, JobState.ENQUEUED, JobState.ENQUEUED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() == 3);
+    assertThat(heard).containsExactly("handed " + Q, "handed " + Q, "available " + Q);
+  }
+
+  @Test
   void theNoOfferCreateStaysOneStatement() {
     JdbcStorage s = counting.storage(fixture);
     s.claimOrOffer("other-queue-server", List.of("elsewhere"), 4, TTL);
