@@ -42,6 +42,22 @@ final class RedisSpec implements StorageSpec {
   }
 
   @Override
+  public double serverCpuSeconds() {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> conn = client.connect()) {
+      double sum = 0;
+      for (String line : conn.sync().info("cpu").split("\r?\n")) {
+        if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+          sum += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+      return sum;
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+  }
+
+  @Override
   public JobStorage open(Profile profile) {
     return RedisStorage.builder().uri(uri).namespace(NAMESPACE).build();
   }

@@ -106,6 +106,7 @@ public final class ServerOverheadBench {
       int jobs,
       double seconds,
       double cpuMicrosPerJob,
+      double storageMicrosPerJob,
       double switchesPerJob,
       double jobsPerClaim,
       double jobsPerWrite,
@@ -116,12 +117,16 @@ public final class ServerOverheadBench {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "%,d jobs in %.2f s = %,.0f jobs/s; JVM CPU %.1f us/job; %.2f thread switches/job;"
-                      + " %.0f jobs/claim, %.0f jobs/write",
+                  "%,d jobs in %.2f s = %,.0f jobs/s; JVM CPU %.1f us/job;%s %.2f thread"
+                      + " switches/job; %.0f jobs/claim, %.0f jobs/write",
                   jobs,
                   seconds,
                   jobs / seconds,
                   cpuMicrosPerJob,
+                  Double.isNaN(storageMicrosPerJob)
+                      ? ""
+                      : String.format(
+                          Locale.ROOT, " storage CPU %.1f us/job;", storageMicrosPerJob),
                   switchesPerJob,
                   jobsPerClaim,
                   jobsPerWrite));
@@ -159,6 +164,7 @@ public final class ServerOverheadBench {
     System.gc();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    double storageCpu0 = spec.serverCpuSeconds();
     long switches0 = contextSwitches();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
@@ -169,6 +175,7 @@ public final class ServerOverheadBench {
     double seconds = (System.nanoTime() - t0) / 1e9;
     long cpu = os.getProcessCpuTime() - cpu0;
     long switches = contextSwitches() - switches0;
+    double storageCpu = spec.serverCpuSeconds() - storageCpu0;
     Map<String, double[]> byThread = byThread("baton-" + serverId + "-", n);
     server.close();
     real.close();
@@ -182,6 +189,7 @@ public final class ServerOverheadBench {
         n,
         seconds,
         cpu / 1e3 / n,
+        storageCpu * 1e6 / n,
         switches / (double) n,
         n / (double) claims,
         n / (double) writes,

@@ -29,6 +29,14 @@ public interface StorageSpec {
   }
 
   /**
+   * CPU seconds the storage's own server has used so far (Redis: {@code INFO cpu}, every thread),
+   * or NaN where the benchmark cannot read it; differences give the storage's CPU per job.
+   */
+  default double serverCpuSeconds() {
+    return Double.NaN;
+  }
+
+  /**
    * Storage settings of a run: the defaults, or tuned for throughput (on PostgreSQL: a larger pool
    * and {@code synchronousCommit(false)}, see {@code JdbcStorageBuilder}).
    */

@@ -2,9 +2,11 @@ package dev.baton.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.baton.concurrency.KeyResolver;
+import dev.baton.filter.RetryFilter;
 import dev.baton.job.JobId;
 import dev.baton.job.JobOptions;
 import dev.baton.job.JobType;
+import dev.baton.job.RetryBackoff;
 import dev.baton.json.JsonCodec;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.JobSpec;
@@ -45,9 +47,18 @@ public final class JobSpecFactory {
         keys.uniqueness(type.name(), options, tree));
   }
 
-  /** What the core keeps with a job that storages never read: the retry backoff. */
+  /**
+   * What the core keeps with a job that storages never read: the retry backoff, only when it is not
+   * {@link RetryBackoff#DEFAULT} (which {@link RetryFilter} applies when none is stored). Most jobs
+   * so store {@code {}}: ~90 bytes less per job, and on Redis a job hash whose values all stay
+   * under 64 bytes keeps the compact listpack encoding.
+   */
   private String metaJson(JobOptions options) {
-    return json.write(java.util.Map.of("retryBackoff", options.retryBackoff()));
+    RetryBackoff backoff = options.retryBackoff();
+    if (backoff.equals(RetryBackoff.DEFAULT)) {
+      return "{}";
+    }
+    return json.write(java.util.Map.of(RetryFilter.META_KEY, backoff));
   }
 
   public JsonCodec json() {

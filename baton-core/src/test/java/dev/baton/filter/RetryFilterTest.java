@@ -59,6 +59,22 @@ class RetryFilterTest {
   }
 
   @Test
+  void theDefaultBackoffIsNotStoredAndStillApplies() {
+    JobSpec plain = spec(JobOptions.builder().maxAttempts(3).build());
+    assertThat(plain.metaJson()).isEqualTo("{}");
+    assertThat(filter.backoffOf(plain)).isEqualTo(RetryBackoff.DEFAULT);
+    JobSpec explicitDefault =
+        spec(JobOptions.builder().retryBackoff(RetryBackoff.DEFAULT).maxAttempts(3).build());
+    assertThat(explicitDefault.metaJson()).isEqualTo("{}");
+    RetryBackoff custom = new RetryBackoff(Duration.ofSeconds(5), 3.0, Duration.ofHours(1), 0.1);
+    JobSpec other = spec(JobOptions.builder().retryBackoff(custom).maxAttempts(3).build());
+    assertThat(filter.backoffOf(other)).isEqualTo(custom);
+    ElectContext ctx = failed(plain, 1, true);
+    filter.onElect(ctx);
+    assertThat(((RunOutcome.Retry) ctx.candidate()).delay()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
   void lastAttemptStaysFailed() {
     JobSpec spec = spec(JobOptions.builder().maxAttempts(3).build());
     ElectContext ctx = failed(spec, 3, true);
