@@ -215,13 +215,22 @@ public final class StorageBench {
       }
       Thread.sleep(1000); // let the server settle into idle
       long[] micros = new long[PROBES];
+      long[] enqueueMicros = new long[PROBES];
       for (int i = 0; i < PROBES; i++) {
-        client.enqueue(BenchJobs.PROBE, new BenchJobs.Probe(BenchJobs.nowMicros()));
+        long sent = BenchJobs.nowMicros();
+        client.enqueue(BenchJobs.PROBE, new BenchJobs.Probe(sent));
+        enqueueMicros[i] = BenchJobs.nowMicros() - sent;
         String line = server.await("PICKUP", Duration.ofSeconds(30));
         micros[i] = Long.parseLong(line.substring("PICKUP ".length()));
         Thread.sleep(PROBE_GAP.toMillis());
       }
       System.out.println("  slowest probes (probe #: ms): " + slowest(micros, 6));
+      Arrays.sort(enqueueMicros);
+      System.out.printf(
+          Locale.ROOT,
+          "  the client's enqueue call (part of the pickup): p50 %.2f ms, p99 %.2f ms%n",
+          enqueueMicros[PROBES / 2] / 1000.0,
+          enqueueMicros[(int) Math.ceil(PROBES * 0.99) - 1] / 1000.0);
       Arrays.sort(micros);
       line(
           String.format(
