@@ -108,6 +108,21 @@ public abstract class HandOverHammerSuite extends SpiSuite {
       }
       client.create(jobs.stream().map(TestJob::toNew).toList());
       jobs.forEach(j -> created.add(j.id()));
+      awaitLeased(jobs);
+    }
+  }
+
+  /**
+   * Lets the servers catch up (at most a second) before the next create: a job is handed over only
+   * while nothing is ENQUEUED ahead of it, so creators that outran the servers on a slow machine
+   * would leave the queue never empty and test claims alone.
+   */
+  private void awaitLeased(List<TestJob> jobs) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (running.get()
+        && System.nanoTime() < until
+        && !jobs.stream().allMatch(j -> leases.containsKey(j.id()))) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
   }
 
