@@ -130,7 +130,7 @@ public final class JobOptions {
     private Builder() {}
 
     public Builder queue(String queue) {
-      if (queue == null || !JobSpec.QUEUE_NAME.matcher(queue).matches()) {
+      if (!JobSpec.isQueueName(queue)) {
         throw new IllegalArgumentException(
             "queue name must match " + JobSpec.QUEUE_NAME + ", got '" + queue + "'");
       }

@@ -23,7 +23,7 @@ public final class JobType<A> {
   private final JobOptions options;
 
   private JobType(String name, Class<A> argsType, JobOptions options) {
-    if (name == null || !JobSpec.TYPE_NAME.matcher(name).matches()) {
+    if (!JobSpec.isTypeName(name)) {
       throw new IllegalArgumentException(
           "job type name must match " + JobSpec.TYPE_NAME + ", got '" + name + "'");
     }

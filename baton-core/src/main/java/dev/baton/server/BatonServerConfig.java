@@ -337,7 +337,7 @@ public final class BatonServerConfig {
         throw invalid("queues", queues, "at least one queue");
       }
       for (String q : queues) {
-        if (q == null || !JobSpec.QUEUE_NAME.matcher(q).matches()) {
+        if (!JobSpec.isQueueName(q)) {
           throw invalid(
               "queues", queues, "names matching " + JobSpec.QUEUE_NAME + ", not '" + q + "'");
         }

@@ -41,11 +41,11 @@ public record JobSpec(
 
   public JobSpec {
     Objects.requireNonNull(id, "id");
-    if (type == null || !TYPE_NAME.matcher(type).matches()) {
+    if (!isTypeName(type)) {
       throw new IllegalArgumentException(
           "job type name must match " + TYPE_NAME + ", got '" + type + "'");
     }
-    if (queue == null || !QUEUE_NAME.matcher(queue).matches()) {
+    if (!isQueueName(queue)) {
       throw new IllegalArgumentException(
           "queue name must match " + QUEUE_NAME + ", got '" + queue + "'");
     }
@@ -61,6 +61,47 @@ public record JobSpec(
       continueOn = null;
     }
     concurrency = concurrency == null ? Concurrency.NONE : concurrency;
+  }
+
+  /**
+   * Whether {@code name} matches {@link #TYPE_NAME}. By hand, not by the pattern: every job a
+   * storage hands out is checked again when its spec is built, and a matcher costs a claim more
+   * than the rest of its bookkeeping in the JVM.
+   */
+  public static boolean isTypeName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 100) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code name} matches {@link #QUEUE_NAME} (by hand, as {@link #isTypeName}). */
+  public static boolean isQueueName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 50) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The same spec under another id (recurring templates are stored with a placeholder id). */

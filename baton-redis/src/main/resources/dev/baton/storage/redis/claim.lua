@@ -95,12 +95,14 @@ local claimed = nil
 -- Leasing: one HSET (state, owner, token) and one APPEND (history) per job; the lease set and the
 -- ENQUEUED index change for all leased jobs at once (flush); PROCESSING has no index but sj.
 -- {@code row} is the job's row from index 3 on (PAYLOAD order).
-local function leaseRow(id, tok, row)
+-- {@code key} is the job's hash key, {@code previous} its token before this lease.
+local function leaseRow(id, key, previous, row)
+  local tok, tokText = nextToken(previous)
   later('SADD', SJ(server), id)
   later('ZREM', ST('ENQUEUED'), id)
   claimed = claimed or (entry('PROCESSING', server, nil, 'claimed') .. '\n')
   redis.call('APPEND', P .. 'h:' .. id, claimed)
-  redis.call('HSET', J(id), 'state', 'PROCESSING', 'stateAt', NOWS, 'owner', server, 'tok', tok)
+  redis.call('HSET', key, 'state', 'PROCESSING', 'stateAt', NOWS, 'owner', server, 'tok', tokText)
   row[1] = id
   row[2] = tok
   leased[#leased + 1] = row
@@ -118,7 +120,7 @@ local function lease(j)
   for i = 1, #v do
     row[i + 2] = v[i] or ''
   end
-  leaseRow(j.id, (tonumber(j.tok) or 0) + 1, row)
+  leaseRow(j.id, J(j.id), j.tok, row)
   j.state = 'PROCESSING'
 end
 
@@ -178,19 +180,20 @@ for qi = FIRST_QUEUE, #ARGV do
     end
     for i = 1, #popped, 2 do
       local id = popped[i]
-      local v = redis.call('HMGET', J(id), unpack(HOT))
+      local key = J(id)
+      local v = redis.call('HMGET', key, unpack(HOT))
       if v[1] == 'ENQUEUED' and v[PL] == '1' and not v[HOT_RUNAT] then
         v[HOT_RUNAT] = nil
         v[PL] = nil
-        leaseRow(id, (tonumber(v[2]) or 0) + 1, v)
+        leaseRow(id, key, v[2], v)
       elseif v[1] == 'ENQUEUED' then
-        v = redis.call('HMGET', J(id), unpack(FAST))
+        v = redis.call('HMGET', key, unpack(FAST))
         if nz(v[CONC]) or nz(v[WK]) or nz(v[RUNAT]) or v[UH] == 'UNTIL_START' then
           admit(load(id, PAYLOAD))
         else
           v[WK] = nil
           v[RUNAT] = nil
-          leaseRow(id, (tonumber(v[2]) or 0) + 1, v)
+          leaseRow(id, key, v[2], v)
         end
       end
     end

@@ -19,6 +19,23 @@ local function ts(n)
   return string.format('%.0f', n)
 end
 
+-- A lease token's successor: its number (for a reply) and its text (for HSET). A Lua number
+-- given to redis.call is formatted with snprintf, which costs a claim more than its bookkeeping
+-- does; tokens are small, so their texts are kept (in a function library, across calls).
+local nextTokens = {}
+local function nextToken(s)
+  s = s or '0'
+  local t = nextTokens[s]
+  if not t then
+    local n = (tonumber(s) or 0) + 1
+    t = {n, ts(n)}
+    if #s <= 3 then
+      nextTokens[s] = t
+    end
+  end
+  return t[1], t[2]
+end
+
 local function nz(v)
   if v == false or v == '' then
     return nil
@@ -632,26 +649,26 @@ local function defineRare()
         if target == 'ENQUEUED' and plain and #A[b + 3] + #A[b + 4] <= PUSH_MAX then
           to = offerFor(queue)
         end
-        -- One HSET with everything, so a plain enqueue costs a handful of calls.
-        local f = {'id', id, 'type', A[b + 1], 'queue', queue, 'args', A[b + 3],
-          'meta', A[b + 4], 'max', A[b + 5], 'att', 1, 'tok', to and 1 or 0, 'created', NOWS,
-          'prog', 0, 'state', to and 'PROCESSING' or target, 'stateAt', NOWS}
+        -- One HSET with everything, so a plain enqueue costs a handful of calls. The fields claim
+        -- and finish look up first: a small hash is a list scanned from its head for each field.
+        -- Texts, not numbers: redis.call formats a Lua number with snprintf.
+        -- pl: a plain job (no parent, permits or unique key): claim and finish read a few fields
+        -- only (HOT, and the lease in finish). Cleared when it gets continuations.
+        local f = {'state', to and 'PROCESSING' or target, 'tok', to and '1' or '0', 'owner', to or '',
+          'stateAt', NOWS, 'pl', plain and '1' or '0', 'att', '1', 'created', NOWS, 'type', A[b + 1],
+          'queue', queue, 'max', A[b + 5], 'meta', A[b + 4], 'args', A[b + 3], 'id', id, 'prog', '0'}
+        local function add(k, v)
+          f[#f + 1] = k
+          f[#f + 1] = v
+        end
         local h = entry(target, nil, nil, reason) .. '\n'
         if to then
           h = h .. entry('PROCESSING', to, nil, 'handed over') .. '\n'
         end
         redis.call('SET', P .. 'h:' .. id, h)
-        local function add(k, v)
-          f[#f + 1] = k
-          f[#f + 1] = v
-        end
         if parent ~= '' then
           add('parent', parent)
           add('cond', cond)
-        elseif plain then
-          -- A plain job (no parent, permits or unique key): claim and finish read a few fields
-          -- only (HOT, FINPL). Cleared when it gets continuations.
-          add('pl', 1)
         end
         if A[b + 8] ~= '' then
           add('conc', A[b + 8])
@@ -671,14 +688,13 @@ local function defineRare()
             seqLast = redis.call('INCRBY', P .. 'seq', count - i)
             seqNext = seqLast - (count - i) + 1
           end
-          local seq = seqNext
+          local seq = ts(seqNext)
           seqNext = seqNext + 1
           add('seq', seq)
           if to then
             -- As claim's leaseRow, and the push carries the lease with the whole job (LeasedJob):
             -- a JSON header line [server, id, token, attempt, created, type, queue, max, meta],
             -- then the arguments as they are.
-            add('owner', to)
             later('SADD', SJ(to), id)
             later('SADD', P .. 'sjs', to)
             useSlot(to)
@@ -753,18 +769,17 @@ end})
 -- Returns 1, or 0 when the lease is no longer held. The caller publishes.
 -- PROCESSING to SUCCEEDED under a lease already checked: state, owner and expiry in one HSET,
 -- history in one APPEND, the index changes batched (flush).
-local function succeed(id, server, worker, reason, dur)
-  local at = NOW + dur
-  local atText = expiries[at]
+local function succeed(id, key, server, worker, reason, dur)
+  local atText = expiries[dur]
   if not atText then
-    atText = ts(at)
-    expiries[at] = atText
+    atText = ts(NOW + tonumber(dur))
+    expiries[dur] = atText
   end
   later('SREM', SJ(server), id)
   later('ZADD', ST('SUCCEEDED'), NOWS, id)
   later('ZADD', EXP, atText, id)
   history(id, 'SUCCEEDED', server, worker, reason)
-  redis.call('HSET', J(id), 'state', 'SUCCEEDED', 'stateAt', NOWS, 'owner', '', 'exp', atText)
+  redis.call('HSET', key, 'state', 'SUCCEEDED', 'stateAt', NOWS, 'owner', '', 'exp', atText)
 end
 
 -- What a plain success needs to know, in one HMGET: the lease, and whether anything else is due.
@@ -775,20 +790,21 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     -- The hot path reads only what it decides on, without building the job's table; permits and
     -- continuations go the long way. A plain job (pl, see createJobs) needs the lease only: a
     -- field a hash does not have costs a scan of the whole hash, so FIN is read for others only.
-    local v = redis.call('HMGET', J(id), 'state', 'owner', 'tok', 'pl')
+    local key = J(id)
+    local v = redis.call('HMGET', key, 'state', 'owner', 'tok', 'pl')
     if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
       return 0
     end
     if v[4] == '1' then
-      succeed(id, server, worker, reason, tonumber(dur))
+      succeed(id, key, server, worker, reason, dur)
       return 1
     end
-    v = redis.call('HMGET', J(id), unpack(FIN))
+    v = redis.call('HMGET', key, unpack(FIN))
     if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
       return 0
     end
     if not nz(v[4]) and not nz(v[5]) then
-      succeed(id, server, worker, reason, tonumber(dur))
+      succeed(id, key, server, worker, reason, dur)
       if nz(v[6]) then
         releaseUnique({id = id, uk = v[6], uh = nz(v[7])})
       end
@@ -804,7 +820,7 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     if j.conc then
       X.releasePermits(j, false)
     end
-    succeed(j.id, server, worker, reason, dur)
+    succeed(j.id, J(j.id), server, worker, reason, dur)
     j.state = 'SUCCEEDED'
     releaseUnique(j)
     if j.kids then
