@@ -38,6 +38,16 @@ final class Admission {
       GROUP BY blocked_key
       ORDER BY 4
       """;
+  // ENQUEUED jobs of the candidates' queue, ahead of the last candidate, that this round does not
+  // hold: another claim's candidates (locked by it, so SKIP LOCKED passed them by), jobs committed
+  // after the candidates were read, and this claim's earlier candidates left for the next claim.
+  // Parameters: queue, last candidate's queue position, candidate ids.
+  private static final String OTHERS_AHEAD =
+      """
+      SELECT queue_pos, blocked_key, blocked_seq, concurrency_json FROM baton_jobs
+      WHERE state = 'ENQUEUED' AND queue = ? AND queue_pos < ? AND concurrency_json IS NOT NULL
+        AND NOT (id = ANY(?))
+      """;
   private static final String STARTS =
       "SELECT started_at FROM baton_rate_starts WHERE permit_key = ? AND started_at > ? ORDER BY started_at";
   private static final String TAKE_HOLDER =
@@ -76,6 +86,14 @@ final class Admission {
   private final Map<String, List<Instant>> starts = new HashMap<>();
 
   /**
+   * Per key, the earliest place in its line of an ENQUEUED job that another claim holds ({@link
+   * #OTHERS_AHEAD}): it is not in the line yet, but it will be before the candidates behind it.
+   */
+  private final Map<String, Long> othersAhead = new HashMap<>();
+
+  private boolean deferred;
+
+  /**
    * @param locked the permit rows this transaction locked in earlier rounds of the same claim;
    *     updated with the ones this round locks
    */
@@ -86,16 +104,32 @@ final class Admission {
   }
 
   List<JobRow> admit() throws SQLException {
-    TreeMap<String, Permit> keys = new TreeMap<>();
-    for (JobRow row : candidates) {
-      row.concurrency().permits().forEach(p -> keys.putIfAbsent(p.key(), p));
-    }
-    if (keys.isEmpty()) {
+    TreeMap<String, Permit> named = keysOf(candidates);
+    if (named.isEmpty()) {
       return candidates;
+    }
+    // Before the permit rows are locked, so that a claim with nothing to admit does not queue for
+    // them. Reading it first misses nothing: another claim's candidate is ENQUEUED here until that
+    // claim commits, and what it becomes then (a holder, a waiter) is read after the lock.
+    loadOthersAhead(named);
+    List<JobRow> contenders = new ArrayList<>();
+    for (JobRow row : candidates) {
+      if (behindOthers(row)) {
+        // An earlier job on one of its keys is another claim's candidate (or was committed after
+        // ours were read): it takes its place first, and this job the next claim. Admitting it now
+        // would let it barge past that job; parking it would put it in a line with no holder.
+        deferred = true;
+      } else {
+        contenders.add(row);
+      }
+    }
+    TreeMap<String, Permit> keys = keysOf(contenders);
+    if (keys.isEmpty()) {
+      return contenders;
     }
     load(keys);
     List<JobRow> admitted = new ArrayList<>();
-    for (JobRow row : candidates) {
+    for (JobRow row : contenders) {
       if (row.concurrency().permits().stream().anyMatch(p -> unavailable.contains(p.key()))) {
         continue; // its permit rows are busy in another transaction: left for the next claim
       }
@@ -135,6 +169,7 @@ final class Admission {
         lineOf(row.blockedKey()).add(row.blockedSeq());
       }
     }
+    loadOthersAhead(keys);
     for (Permit p : keys.values()) {
       if (p.isRate()) {
         List<Instant> list = new ArrayList<>();
@@ -149,6 +184,62 @@ final class Admission {
         starts.put(p.key(), list);
       }
     }
+  }
+
+  private static TreeMap<String, Permit> keysOf(List<JobRow> rows) {
+    TreeMap<String, Permit> keys = new TreeMap<>();
+    for (JobRow row : rows) {
+      row.concurrency().permits().forEach(p -> keys.putIfAbsent(p.key(), p));
+    }
+    return keys;
+  }
+
+  private void loadOthersAhead(TreeMap<String, Permit> keys) throws SQLException {
+    long last = candidates.stream().mapToLong(JobRow::queuePos).max().orElseThrow();
+    try (PreparedStatement ps = tx.prepare(OTHERS_AHEAD)) {
+      ps.setString(1, candidates.get(0).spec().queue());
+      ps.setLong(2, last);
+      ps.setArray(3, tx.uuids(candidates.stream().map(r -> r.id().value()).toList()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long pos = rs.getLong(1);
+          String blockedKey = rs.getString(2);
+          long seq = rs.getLong(3);
+          boolean hasSeq = !rs.wasNull();
+          for (Permit p : JobRow.readConcurrency(rs.getString(4)).permits()) {
+            if (keys.containsKey(p.key())) {
+              long place = p.key().equals(blockedKey) && hasSeq ? seq : pos;
+              othersAhead.merge(p.key(), place, Math::min);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether {@link #admit} left a candidate for the next claim because another claim holds an
+   * earlier job on one of its keys. The claim then reads no further in this queue: the candidates
+   * behind would mostly wait for the same jobs, and reading on would lock the whole queue against
+   * the other claims, which wait for nothing but this transaction's end.
+   */
+  boolean deferred() {
+    return deferred;
+  }
+
+  /**
+   * Whether a job another claim holds is ahead of {@code row} in the line of one of its keys (a
+   * retry that still holds its permit waits too: the holders are not read yet; the job ahead parks
+   * behind it, and the next claim admits it).
+   */
+  private boolean behindOthers(JobRow row) {
+    for (Permit p : row.concurrency().permits()) {
+      Long other = othersAhead.get(p.key());
+      if (other != null && other < placeIn(row, p.key())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

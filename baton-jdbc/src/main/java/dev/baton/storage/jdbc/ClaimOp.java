@@ -58,7 +58,7 @@ final class ClaimOp {
       FROM c CROSS JOIN t CROSS JOIN s LEFT JOIN u ON u.id = c.id
       ORDER BY c.queue_pos
       """;
-  private static final String CLAIM_SIMPLE = CLAIM_CTES + CLAIM_RESULT;
+  static final String CLAIM_SIMPLE = CLAIM_CTES + CLAIM_RESULT;
 
   /** CLAIM_SIMPLE that also withdraws the server's offer and may leave a new one. */
   private static final String CLAIM_OFFER = CLAIM_CTES + OfferOps.CLAIM_CTES + CLAIM_RESULT;
@@ -139,8 +139,8 @@ final class ClaimOp {
                 ? candidates
                 : candidates.stream().filter(r -> !leasedAlready.contains(r.id())).toList();
         tx.admissionRan |= !rest.isEmpty();
-        List<JobRow> admitted =
-            rest.isEmpty() ? List.of() : new Admission(tx, rest, tx.lockedPermits).admit();
+        Admission admission = rest.isEmpty() ? null : new Admission(tx, rest, tx.lockedPermits);
+        List<JobRow> admitted = admission == null ? List.of() : admission.admit();
         lease(tx, serverId, admitted);
         admitted.forEach(r -> leasedAlready.add(r.id()));
         for (JobRow row : candidates) {
@@ -148,7 +148,7 @@ final class ClaimOp {
             leased.add(leasedJob(row, serverId));
           }
         }
-        if (candidates.size() < want) {
+        if (candidates.size() < want || (admission != null && admission.deferred())) {
           break;
         }
       }

@@ -18,7 +18,7 @@ final class Housekeeping {
   /** Retention deletes at most this many jobs per transaction, so it never holds long locks. */
   static final int PURGE_BATCH = 500;
 
-  private static final String DUE =
+  static final String DUE =
       """
       SELECT id, queue FROM baton_jobs WHERE state = 'SCHEDULED' AND run_at <= ?
       ORDER BY run_at LIMIT ? FOR UPDATE SKIP LOCKED
