@@ -169,7 +169,6 @@ final class Admission {
         lineOf(row.blockedKey()).add(row.blockedSeq());
       }
     }
-    loadOthersAhead(keys);
     for (Permit p : keys.values()) {
       if (p.isRate()) {
         List<Instant> list = new ArrayList<>();
