@@ -91,6 +91,9 @@ final class Admission {
    */
   private final Map<String, Long> othersAhead = new HashMap<>();
 
+  /** Longer than an uncontended lock of a few permit rows takes, even across processes. */
+  private static final long WAITED_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+
   private boolean deferred;
 
   /**
@@ -145,10 +148,10 @@ final class Admission {
   }
 
   private void load(TreeMap<String, Permit> keys) throws SQLException {
-    Instant now = tx.now();
     ensure(keys.values());
     List<String> sorted = new ArrayList<>(keys.keySet());
     lock(sorted);
+    Instant now = tx.now(); // after the lock: it may have read the clock again
     try (PreparedStatement ps = tx.prepare(HOLDERS_AND_FIRST_WAITERS)) {
       ps.setArray(1, tx.strings(sorted));
       ps.setArray(2, tx.strings(sorted));
@@ -242,14 +245,34 @@ final class Admission {
   }
 
   /**
+   * The permit lock took longer than an uncontended one: it most likely waited for a finish that
+   * released a permit. The transaction's clock was read before (PostgreSQL: by the claim statement;
+   * H2: its clock is the transaction's start), so a job admitted now would carry a start time
+   * earlier than the holder's end, and its history would show two holders at once (seen in
+   * TwoInstancesTest). PostgreSQL reads its clock again; H2's clock cannot move within a
+   * transaction, so the claim runs again, once, in a new one.
+   */
+  private void afterWait() throws SQLException {
+    if (tx.dialect == Dialect.POSTGRES) {
+      tx.rereadClock();
+    } else if (tx.attempt == 1) {
+      throw new SQLException("waited for permit rows: claiming again with a fresh clock", "40001");
+    }
+  }
+
+  /**
    * The first round of a claim waits for its permit rows, locked in key order. A later round may
    * not wait (it would lock out of order, and two claims could deadlock): it takes what is free
    * now.
    */
   private void lock(List<String> sorted) throws SQLException {
     if (locked.isEmpty()) {
+      long start = System.nanoTime();
       Moves.lockPermits(tx, sorted);
       locked.addAll(sorted);
+      if (System.nanoTime() - start > WAITED_NANOS) {
+        afterWait();
+      }
       return;
     }
     List<String> wanted = sorted.stream().filter(k -> !locked.contains(k)).toList();

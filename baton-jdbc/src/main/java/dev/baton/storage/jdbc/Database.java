@@ -51,6 +51,7 @@ final class Database {
       try (Connection c = dataSource.getConnection()) {
         T result;
         Tx tx = new Tx(c, dialect);
+        tx.attempt = attempt;
         try {
           c.setAutoCommit(false);
           result = work.run(tx);

@@ -87,6 +87,19 @@ final class Tx {
     return now;
   }
 
+  /** Which run of the transaction this is (1, then 2, ... when a transient conflict reran it). */
+  int attempt = 1;
+
+  /**
+   * PostgreSQL: reads the clock again, for what this transaction writes from now on (it waited for
+   * a lock that another transaction held: rows written after the wait must not carry a time from
+   * before that transaction's commit).
+   */
+  void rereadClock() throws SQLException {
+    now = null;
+    now();
+  }
+
   /** The time a statement read from the database clock, when this transaction has none yet. */
   void nowIs(Instant t) {
     if (now == null) {
