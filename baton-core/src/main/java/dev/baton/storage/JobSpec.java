@@ -69,34 +69,26 @@ public record JobSpec(
    * than the rest of its bookkeeping in the JVM.
    */
   public static boolean isTypeName(String name) {
-    if (name == null || name.isEmpty() || name.length() > 100) {
+    return isName(name, 100, true, "._:-");
+  }
+
+  /** Whether {@code name} matches {@link #QUEUE_NAME} (by hand, as {@link #isTypeName}). */
+  public static boolean isQueueName(String name) {
+    return isName(name, 50, false, "_-");
+  }
+
+  /** 1 to {@code max} of: lower-case letters, digits, upper-case if allowed, and {@code marks}. */
+  private static boolean isName(String name, int max, boolean upperCase, String marks) {
+    if (name == null || name.isEmpty() || name.length() > max) {
       return false;
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       boolean ok =
           (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
               || (c >= '0' && c <= '9')
-              || c == '.'
-              || c == '_'
-              || c == ':'
-              || c == '-';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Whether {@code name} matches {@link #QUEUE_NAME} (by hand, as {@link #isTypeName}). */
-  public static boolean isQueueName(String name) {
-    if (name == null || name.isEmpty() || name.length() > 50) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+              || (upperCase && c >= 'A' && c <= 'Z')
+              || marks.indexOf(c) >= 0;
       if (!ok) {
         return false;
       }

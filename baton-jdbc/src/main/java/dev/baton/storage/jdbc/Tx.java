@@ -48,6 +48,9 @@ final class Tx {
    */
   boolean durableMove;
 
+  /** Which run of the transaction this is (1, then 2, ... when a transient conflict reran it). */
+  int attempt = 1;
+
   /** The permit rows ({@code baton_permits} keys) this transaction has locked. */
   final Set<String> lockedPermits = new java.util.HashSet<>();
 
@@ -86,9 +89,6 @@ final class Tx {
     }
     return now;
   }
-
-  /** Which run of the transaction this is (1, then 2, ... when a transient conflict reran it). */
-  int attempt = 1;
 
   /**
    * PostgreSQL: reads the clock again, for what this transaction writes from now on (it waited for
