@@ -28,9 +28,18 @@ final class BenchJobs {
 
   /** Enqueues {@code n} no-op jobs with {@code options}, a thousand per storage call. */
   static void enqueueNoops(BatonClient client, int n, JobOptions options) {
+    enqueueNoops(client, 0, n, options);
+  }
+
+  /**
+   * As {@link #enqueueNoops(BatonClient, int, JobOptions)}, numbered from {@code first} (a warm-up
+   * round numbers its jobs on from the last one, so the JIT has seen numbers as long as the
+   * measured run's: a first five-digit number threw compiled JSON code away at GO).
+   */
+  static void enqueueNoops(BatonClient client, int first, int n, JobOptions options) {
     List<JobRequest> batch = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      batch.add(JobRequest.of(NOOP, new Noop(i)).withOptions(options));
+      batch.add(JobRequest.of(NOOP, new Noop(first + i)).withOptions(options));
       if (batch.size() == 1000 || i == n - 1) {
         client.enqueueAll(batch);
         batch.clear();

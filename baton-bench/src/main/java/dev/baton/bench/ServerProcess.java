@@ -24,6 +24,9 @@ final class ServerProcess implements AutoCloseable {
   /** The last {@code APPLIED n} the process printed: no-op jobs whose success was stored. */
   private final AtomicLong applied = new AtomicLong();
 
+  /** No-op jobs the process ran to warm up (they are successes in the storage too). */
+  private long warmedUp;
+
   private ServerProcess(Process process) {
     this.process = process;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
@@ -71,6 +74,12 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(java);
     command.add("-Xmx512m");
+    // For a profile or a JIT log of the server processes, e.g.
+    // BATON_BENCH_SERVER_JAVA_OPTIONS="-XX:StartFlightRecording=filename=/tmp/server-%p.jfr"
+    String more = System.getenv("BATON_BENCH_SERVER_JAVA_OPTIONS");
+    if (more != null && !more.isBlank()) {
+      command.addAll(List.of(more.trim().split("\\s+")));
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(BenchServerMain.class.getName());
@@ -80,7 +89,8 @@ final class ServerProcess implements AutoCloseable {
     command.addAll(extra);
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     ServerProcess p = new ServerProcess(pb.start());
-    p.await("READY", Duration.ofSeconds(60));
+    String ready = p.await("READY", Duration.ofMinutes(3));
+    p.warmedUp = Long.parseLong(ready.substring("READY".length()).trim());
     return p;
   }
 
@@ -101,6 +111,10 @@ final class ServerProcess implements AutoCloseable {
         "no '" + prefix + "' from the server process within " + timeout);
   }
 
+  long warmedUp() {
+    return warmedUp;
+  }
+
   long applied() {
     return applied.get();
   }
@@ -108,6 +122,20 @@ final class ServerProcess implements AutoCloseable {
   void go() throws IOException {
     stdin.write("GO\n");
     stdin.flush();
+  }
+
+  /** What the process spent since GO (see {@link ProcessCost}). */
+  ProcessCost cost() throws IOException {
+    stdin.write("COST\n");
+    stdin.flush();
+    return ProcessCost.parse(await("COST ", Duration.ofSeconds(10)).substring("COST ".length()));
+  }
+
+  /** Asks the process for a full collection and waits until it is done. */
+  void collectGarbage() throws IOException {
+    stdin.write("GC\n");
+    stdin.flush();
+    await("COLLECTED", Duration.ofSeconds(30));
   }
 
   /** SIGKILL: no shutdown hook, no deregistration. */

@@ -154,6 +154,7 @@ public final class StorageBench {
         for (int p = 0; p < processes; p++) {
           servers.add(ServerProcess.launch(profile, "bench-" + p, options));
         }
+        double storageCpu0 = spec.serverCpuSeconds();
         long start = System.nanoTime();
         for (ServerProcess s : servers) {
           s.go();
@@ -167,8 +168,13 @@ public final class StorageBench {
           }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double storageCpu = spec.serverCpuSeconds() - storageCpu0;
+        ProcessCost cost = new ProcessCost(0, 0, 0, 0);
+        for (ServerProcess s : servers) {
+          cost = cost.plus(s.cost());
+        }
         long stored = succeeded(storage) - before;
-        long expected = n + (long) processes * options.warmup();
+        long expected = n + servers.stream().mapToLong(ServerProcess::warmedUp).sum();
         if (stored != expected) {
           throw new IllegalStateException(
               "the servers reported "
@@ -187,6 +193,14 @@ public final class StorageBench {
                 seconds,
                 n / seconds,
                 n / enqueueSeconds));
+        // Where the cores went, to tell a storage-bound run from a server still compiling.
+        line(
+            "    "
+                + cost.perJob(n)
+                + (Double.isNaN(storageCpu)
+                    ? ""
+                    : String.format(
+                        Locale.ROOT, "; storage CPU %.1f us/job", storageCpu * 1e6 / n)));
       } finally {
         for (ServerProcess s : servers) {
           s.close();
@@ -213,7 +227,13 @@ public final class StorageBench {
         server.await("PICKUP", Duration.ofSeconds(30));
         Thread.sleep(WARMUP_GAP_MS);
       }
+      // Both JVMs start the measured probes with an empty young generation: a collection in the
+      // ten seconds of probes is then one the probes themselves caused, and is reported below.
+      System.gc();
+      server.collectGarbage();
       Thread.sleep(1000); // let the server settle into idle
+      ProcessCost clientBefore = ProcessCost.now();
+      ProcessCost serverBefore = server.cost();
       long[] micros = new long[PROBES];
       long[] enqueueMicros = new long[PROBES];
       for (int i = 0; i < PROBES; i++) {
@@ -224,7 +244,16 @@ public final class StorageBench {
         micros[i] = Long.parseLong(line.substring("PICKUP ".length()));
         Thread.sleep(PROBE_GAP.toMillis());
       }
+      ProcessCost clientGc = ProcessCost.now().minus(clientBefore);
+      ProcessCost serverGc = server.cost().minus(serverBefore);
       System.out.println("  slowest probes (probe #: ms): " + slowest(micros, 6));
+      System.out.printf(
+          Locale.ROOT,
+          "  GC during the probes: client %d collections (%d ms), server %d (%d ms)%n",
+          clientGc.gcCount(),
+          clientGc.gcMillis(),
+          serverGc.gcCount(),
+          serverGc.gcMillis());
       Arrays.sort(enqueueMicros);
       System.out.printf(
           Locale.ROOT,
