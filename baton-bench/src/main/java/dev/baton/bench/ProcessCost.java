@@ -11,6 +11,8 @@ import java.util.Locale;
  * two cores went: a server still compiling or collecting is not measured warm.
  */
 record ProcessCost(long cpuNanos, long gcCount, long gcMillis, long jitMillis) {
+  /** Nothing spent: the start of a sum over processes. */
+  static final ProcessCost ZERO = new ProcessCost(0, 0, 0, 0);
 
   static ProcessCost now() {
     long count = 0;

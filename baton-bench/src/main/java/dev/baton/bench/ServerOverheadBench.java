@@ -162,18 +162,16 @@ public final class ServerOverheadBench {
             .handle(BenchJobs.NOOP, (args, ctx) -> {})
             .build();
     System.gc();
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     double storageCpu0 = spec.serverCpuSeconds();
     long switches0 = contextSwitches();
-    long cpu0 = os.getProcessCpuTime();
+    ProcessCost cost0 = ProcessCost.now();
     long t0 = System.nanoTime();
     server.start();
     if (!done.await(10, TimeUnit.MINUTES)) {
       throw new IllegalStateException("the jobs did not run within 10 minutes");
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long cpu = os.getProcessCpuTime() - cpu0;
+    long cpu = ProcessCost.now().minus(cost0).cpuNanos();
     long switches = contextSwitches() - switches0;
     double storageCpu = spec.serverCpuSeconds() - storageCpu0;
     Map<String, double[]> byThread = byThread("baton-" + serverId + "-", n);

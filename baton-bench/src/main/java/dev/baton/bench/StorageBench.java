@@ -169,7 +169,7 @@ public final class StorageBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double storageCpu = spec.serverCpuSeconds() - storageCpu0;
-        ProcessCost cost = new ProcessCost(0, 0, 0, 0);
+        ProcessCost cost = ProcessCost.ZERO;
         for (ServerProcess s : servers) {
           cost = cost.plus(s.cost());
         }
