@@ -1,5 +1,8 @@
 package dev.baton.bench;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -20,7 +24,11 @@ import java.util.Locale;
  * such round trips plus thread hand-offs, so the pickup figures read best as a multiple of this.
  *
  * <p>PostgreSQL: {@code SELECT 1} on a plain JDBC connection in autocommit. Redis: {@code PING} on
- * a bare socket (no client library).
+ * a bare socket (no client library), and {@code PING} through Lettuce's synchronous API, as the
+ * Redis storage sends its commands. The second is the floor of an enqueue: the caller hands the
+ * command to Lettuce's event loop and waits to be handed the answer back, two more thread wake-ups
+ * than the bare socket. It runs after the latency scenario, in the JVM that enqueued the probes, so
+ * Lettuce's code is compiled as it was for them.
  */
 final class IdleRoundTrip {
   private static final int ROUNDS = 200;
@@ -28,13 +36,16 @@ final class IdleRoundTrip {
 
   private IdleRoundTrip() {}
 
-  /** The report line for the storage of {@code spec}, or null where there is no network storage. */
-  static String run(String storage, BenchOptions options) throws Exception {
+  /** The report lines for the storage of {@code spec}; none where there is no network storage. */
+  static List<String> run(String storage, BenchOptions options) throws Exception {
     return switch (storage) {
       case "postgres" ->
-          report("SELECT 1 over JDBC", postgres(options, true), postgres(options, false));
-      case "redis" -> report("PING on a bare socket", redis(options, true), redis(options, false));
-      default -> null;
+          List.of(report("SELECT 1 over JDBC", postgres(options, true), postgres(options, false)));
+      case "redis" ->
+          List.of(
+              report("PING on a bare socket", redis(options, true), redis(options, false)),
+              lettuce(options));
+      default -> List.of();
     };
   }
 
@@ -66,6 +77,17 @@ final class IdleRoundTrip {
               read += n;
             }
           });
+    }
+  }
+
+  private static String lettuce(BenchOptions options) {
+    RedisClient client = RedisClient.create(options.redisUrl());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      RedisCommands<String, String> redis = connection.sync();
+      return report(
+          "PING through Lettuce's sync API", rounds(true, redis::ping), rounds(false, redis::ping));
+    } finally {
+      client.shutdown();
     }
   }
 

@@ -94,8 +94,7 @@ public final class StorageBench {
         case "latency" -> {
           latency(ServerProfile.DEFAULT);
           latency(ServerProfile.TUNED);
-          String yardstick = IdleRoundTrip.run(spec.name(), options);
-          if (yardstick != null) {
+          for (String yardstick : IdleRoundTrip.run(spec.name(), options)) {
             line(yardstick);
           }
         }
