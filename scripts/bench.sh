@@ -26,7 +26,7 @@ for t in "${targets[@]}"; do
               java -cp "$CP" dev.baton.bench.StorageBench --storage=redis \
                 --scenarios=throughput --jobs=100000 ;;
     mutex)    for s in memory redis h2 postgres; do
-                java -cp "$CP" dev.baton.bench.MutexChainBench 5 2 --storage=$s
+                java -cp "$CP" dev.baton.bench.MutexChainBench 5 10 --storage=$s
               done ;;
     *) echo "unknown benchmark '$t' (postgres, h2, redis, mutex)"; exit 2 ;;
   esac 2>&1 | tee -a "$out/bench-$t.txt"

@@ -34,12 +34,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * Arguments (optional): measured runs (default {@value #RUNS}), warm-up runs (default {@value
  * #WARMUP}), and {@code --storage=memory|postgres|h2|redis} with the connection options of {@link
  * BenchOptions} (default {@code memory}).
+ *
+ * <p>The warm-up is whole chains on the same JVM: a chain runs its hand-over path only once per
+ * job, so after 2 chains (200 jobs) parts of it still ran interpreted or C1-compiled, and the chain
+ * times fell run after run (Redis, 2026-11-24: 1.30, 1.19, 1.16, then 1.13–1.16 s from the fifth
+ * chain on). Ten chains measure the server as it runs once it has been up for a while.
  */
 public final class MutexChainBench {
   static final int CHAIN = 100;
   static final int WORK_MS = 10;
   static final int RUNS = 7;
-  static final int WARMUP = 3;
+  static final int WARMUP = 10;
   static final double TARGET_SECONDS = 1.2;
 
   /** Arguments of a link of the chain: its place in it. */

@@ -149,10 +149,11 @@ final class RedisNotifications implements AutoCloseable {
   }
 
   /**
-   * A hand-over as create.lua publishes it: a JSON header line {@code [server, id, token, attempt,
-   * created (us), type, queue, max, meta]}, then the job's arguments as they are (they may hold
-   * newlines; JSON escapes every newline of the header). Null if malformed. Package-private for the
-   * test.
+   * A hand-over as create.lua and a finish that woke a job publish it: a JSON header line {@code
+   * [server, id, token, attempt, created (us), type, queue, max, meta]}, for a woken job followed
+   * by {@code parent, cond, conc, uk, uh, uttl}, then the job's arguments as they are (they may
+   * hold newlines; JSON escapes every newline of the header). Null if malformed. Package-private
+   * for the test.
    */
   static LeasedJob handedOver(String message) {
     try {
@@ -167,12 +168,12 @@ final class RedisNotifications implements AutoCloseable {
               message.substring(end + 1),
               h.get(8).asText(),
               h.get(7).asText(),
-              "",
-              "",
-              "",
-              "",
-              "",
-              "");
+              optional(h, 9),
+              optional(h, 10),
+              optional(h, 11),
+              optional(h, 12),
+              optional(h, 13),
+              optional(h, 14));
       return new LeasedJob(
           new Lease(JobId.parse(id), h.get(0).asText(), h.get(2).asLong()),
           spec,
@@ -185,6 +186,10 @@ final class RedisNotifications implements AutoCloseable {
           e);
       return null;
     }
+  }
+
+  private static String optional(JsonNode header, int index) {
+    return header.size() > index ? header.get(index).asText() : "";
   }
 
   private void poll() {

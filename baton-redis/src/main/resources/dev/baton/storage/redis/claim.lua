@@ -8,87 +8,6 @@
 local server, max, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local FIRST_QUEUE = 4
 local leased = {}
--- What a worker needs, read with the admission fields in one HMGET; order as documented above.
-local PAYLOAD = {'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'parent', 'cond', 'conc',
-  'uk', 'uh', 'uttl'}
-
-local function label(p)
-  if p[1] == 'S' then
-    return (p[3] == 1 and 'mutex ' or 'semaphore ') .. p[2]
-  end
-  return 'rate limit ' .. p[2]
-end
-
--- Whether permit p is busy for job j; if so, also the holder to name and, for a rate, the wake time.
-local function busy(j, p)
-  local key = p[2]
-  local wake = nil
-  if p[1] == 'S' then
-    local sh = P .. 'sh:' .. key
-    if redis.call('ZSCORE', sh, j.id) then
-      return false
-    end
-    if X.usedNow(p, j.id) >= p[3] then
-      return true, redis.call('ZRANGE', sh, 0, 0)[1] or redis.call('SRANDMEMBER', P .. 'sp:' .. key)
-    end
-  else
-    local used, w = X.rateUsed(p)
-    wake = w
-    if used + X.pending(key, j.id) >= p[3] then
-      return true, nil, wake
-    end
-  end
-  if j.wk ~= key and redis.call('LLEN', P .. 'sw:' .. key) > 0 then
-    local first = redis.call('LINDEX', P .. 'sw:' .. key, 0)
-    if p[1] ~= 'S' then
-      wake = NOW
-    end
-    return true, first, wake
-  end
-  return false
-end
-
-local function park(j, c, p, holder, wake)
-  local key = p[2]
-  local who = holder and (', held by job ' .. holder) or ''
-  if p[1] ~= 'S' then
-    who = holder and (', behind job ' .. holder) or ', window full'
-  end
-  if c.m == 'R' then
-    local n = (tonumber(j.bn) or 0) + 1
-    if n >= c.ma then
-      setState(j, 'DELETED')
-      redis.call('HDEL', J(j.id), 'bn')
-      history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
-        .. ', all attempts exhausted')
-      X.finalized(j, nil)
-    else
-      redis.call('HSET', J(j.id), 'bn', n)
-      setState(j, 'SCHEDULED')
-      X.schedule(j, NOW + c.rd * 1000)
-      history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
-        .. ', retry ' .. n .. ' of ' .. c.ma .. ' in ' .. c.rd .. ' ms')
-    end
-    return
-  end
-  local line = P .. 'sw:' .. key
-  if j.wk == key then
-    redis.call('LPUSH', line, j.id)
-  else
-    redis.call('RPUSH', line, j.id)
-  end
-  redis.call('HSET', J(j.id), 'bk', key, 'bsince', NOWS)
-  if wake then
-    redis.call('HSET', J(j.id), 'bwake', ts(wake))
-    redis.call('ZADD', RW, 'LT', wake, key)
-  end
-  if c.mw and c.mw > 0 then
-    redis.call('ZADD', DL, NOW + c.mw * 1000, j.id)
-  end
-  setState(j, 'BLOCKED')
-  history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. label(p) .. who)
-end
-
 -- The same history line for every job this call leases (made on the first lease).
 local claimed = nil
 
@@ -124,39 +43,6 @@ local function lease(j)
   j.state = 'PROCESSING'
 end
 
-local function admit(j)
-  local c = permits(j)
-  if not c then
-    lease(j)
-    return
-  end
-  for _, p in ipairs(c.p) do
-    redis.call('HSET', CK, p[2], cjson.encode(p))
-  end
-  for _, p in ipairs(c.p) do
-    local b, holder, wake = busy(j, p)
-    if b then
-      local woken = j.wk
-      park(j, c, p, holder, wake)
-      redis.call('HDEL', J(j.id), 'wk')
-      if woken then
-        X.unpend(woken, j.id)
-        if woken ~= p[2] then
-          X.wakeIfFree(woken)
-        end
-      end
-      return
-    end
-  end
-  if j.wk then
-    X.unpend(j.wk, j.id)
-  end
-  for _, p in ipairs(c.p) do
-    X.takePermit(j.id, p)
-  end
-  lease(j)
-end
-
 -- The hot path reads a job in one HMGET whose reply becomes its row: state and token first (then
 -- replaced by id and new token), PAYLOAD, then what sends a job the long way (admit): permits, a
 -- wake-up mark, a run time, or uniqueness held until start.
@@ -189,7 +75,7 @@ for qi = FIRST_QUEUE, #ARGV do
       elseif v[1] == 'ENQUEUED' then
         v = redis.call('HMGET', key, unpack(FAST))
         if nz(v[CONC]) or nz(v[WK]) or nz(v[RUNAT]) or v[UH] == 'UNTIL_START' then
-          admit(load(id, PAYLOAD))
+          X.admit(load(id, PAYLOAD), server, lease)
         else
           v[WK] = nil
           v[RUNAT] = nil

@@ -6,6 +6,9 @@ for b = 1, #ARGV, 10 do
   out[#out + 1] = finishOne(ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5],
     ARGV[b + 6], ARGV[b + 7], ARGV[b + 8], ARGV[b + 9])
 end
+if #wokenNow > 0 then
+  X.handOverWoken()
+end
 flush()
 publish()
 return out

@@ -11,9 +11,10 @@ local P, T, NOW, NOWS, A
 local SCHED, EXP, DL, RW, CK
 -- Per call (a function library keeps its locals between calls): notifications, batched index
 -- changes, decoded permits, expiry texts, field lists; for create's hand-overs: whether any offer
--- stands, the offer chosen per queue, queues that got an ENQUEUED job in this call.
+-- stands, the offer chosen per queue, queues that got an ENQUEUED job in this call; the jobs this
+-- call woke (X.wakeJob), for X.handOverWoken.
 local pubQueues, pubRevoked, pubHanded, batchList, batchOf, decoded, expiries, namesWith, quoted
-local offersExist, offerOf, enqueuedNow
+local offersExist, offerOf, enqueuedNow, wokenNow
 
 local function ts(n)
   return string.format('%.0f', n)
@@ -130,6 +131,11 @@ end
 -- ---------------------------------------------------------------- job fields
 local FIELDS = {'state', 'queue', 'conc', 'uk', 'uh', 'owner', 'bk', 'wk', 'seq', 'att', 'tok',
   'parent', 'cond', 'max', 'runAt', 'bn', 'created', 'kids'}
+
+-- What a worker needs of a job it is leased (claim's row from index 3 on, a hand-over's push), read
+-- with load(id, PAYLOAD).
+local PAYLOAD = {'att', 'created', 'type', 'queue', 'args', 'meta', 'max', 'parent', 'cond', 'conc',
+  'uk', 'uh', 'uttl'}
 
 -- The fields scripts decide on (not the payload), or nil if the job does not exist.
 -- With {@code extra} field names, their raw values come back too, in j.extra (one HMGET).
@@ -409,6 +415,7 @@ local function defineRare()
     setState(j, 'ENQUEUED')
     X.toPlace(j)
     history(id, 'ENQUEUED', nil, nil, why)
+    wokenNow[#wokenNow + 1] = id
     return true
   end
 
@@ -737,6 +744,185 @@ local function defineRare()
     return out
   end
 
+  -- ---------------------------------------------------------------- admission (claim, hand-over)
+  function X.label(p)
+    if p[1] == 'S' then
+      return (p[3] == 1 and 'mutex ' or 'semaphore ') .. p[2]
+    end
+    return 'rate limit ' .. p[2]
+  end
+
+  -- Whether permit p is busy for job j; if so, also the holder to name and, for a rate, the wake
+  -- time.
+  local function busy(j, p)
+    local key = p[2]
+    local wake = nil
+    if p[1] == 'S' then
+      local sh = P .. 'sh:' .. key
+      if redis.call('ZSCORE', sh, j.id) then
+        return false
+      end
+      if X.usedNow(p, j.id) >= p[3] then
+        return true, redis.call('ZRANGE', sh, 0, 0)[1] or redis.call('SRANDMEMBER', P .. 'sp:' .. key)
+      end
+    else
+      local used, w = X.rateUsed(p)
+      wake = w
+      if used + X.pending(key, j.id) >= p[3] then
+        return true, nil, wake
+      end
+    end
+    if j.wk ~= key and redis.call('LLEN', P .. 'sw:' .. key) > 0 then
+      local first = redis.call('LINDEX', P .. 'sw:' .. key, 0)
+      if p[1] ~= 'S' then
+        wake = NOW
+      end
+      return true, first, wake
+    end
+    return false
+  end
+
+  -- Job j, out of its queue, cannot have permit p: it waits in the key's line (BLOCKED), or, with
+  -- the retry policy, is scheduled again or deleted. {@code server} is the one that tried to lease it.
+  local function park(j, c, p, holder, wake, server)
+    local key = p[2]
+    local who = holder and (', held by job ' .. holder) or ''
+    if p[1] ~= 'S' then
+      who = holder and (', behind job ' .. holder) or ', window full'
+    end
+    if c.m == 'R' then
+      local n = (tonumber(j.bn) or 0) + 1
+      if n >= c.ma then
+        setState(j, 'DELETED')
+        redis.call('HDEL', J(j.id), 'bn')
+        history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or X.label(p))
+          .. ', all attempts exhausted')
+        X.finalized(j, nil)
+      else
+        redis.call('HSET', J(j.id), 'bn', n)
+        setState(j, 'SCHEDULED')
+        X.schedule(j, NOW + c.rd * 1000)
+        history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or X.label(p))
+          .. ', retry ' .. n .. ' of ' .. c.ma .. ' in ' .. c.rd .. ' ms')
+      end
+      return
+    end
+    local line = P .. 'sw:' .. key
+    if j.wk == key then
+      redis.call('LPUSH', line, j.id)
+    else
+      redis.call('RPUSH', line, j.id)
+    end
+    redis.call('HSET', J(j.id), 'bk', key, 'bsince', NOWS)
+    if wake then
+      redis.call('HSET', J(j.id), 'bwake', ts(wake))
+      redis.call('ZADD', RW, 'LT', wake, key)
+    end
+    if c.mw and c.mw > 0 then
+      redis.call('ZADD', DL, NOW + c.mw * 1000, j.id)
+    end
+    setState(j, 'BLOCKED')
+    history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. X.label(p) .. who)
+  end
+
+  -- The admission check of every permit of job j (ENQUEUED, already out of its queue) for
+  -- {@code server}: takes them all and calls lease(j), or parks j on the first busy one.
+  function X.admit(j, server, lease)
+    local c = permits(j)
+    if not c then
+      lease(j)
+      return
+    end
+    for _, p in ipairs(c.p) do
+      redis.call('HSET', CK, p[2], cjson.encode(p))
+    end
+    for _, p in ipairs(c.p) do
+      local b, holder, wake = busy(j, p)
+      if b then
+        local woken = j.wk
+        park(j, c, p, holder, wake, server)
+        redis.call('HDEL', J(j.id), 'wk')
+        if woken then
+          X.unpend(woken, j.id)
+          if woken ~= p[2] then
+            X.wakeIfFree(woken)
+          end
+        end
+        return
+      end
+    end
+    if j.wk then
+      X.unpend(j.wk, j.id)
+    end
+    for _, p in ipairs(c.p) do
+      X.takePermit(j.id, p)
+    end
+    lease(j)
+  end
+
+  -- ---------------------------------------------------------------- hand-over of woken jobs
+  -- A job woken by a released permit goes to an idle server the way a new plain job does: if a
+  -- server's offer covers its queue and it is the head of that queue (it never overtakes), it is
+  -- admitted and leased to that server in this same step and pushed there, so the next job of a
+  -- mutex starts without a claim round trip (docs/redis.md, "Hand-over").
+  local function handTo(j, s)
+    if j.uh == 'UNTIL_START' then
+      releaseUnique(j)
+    end
+    redis.call('HDEL', J(j.id), 'wk', 'runAt')
+    local tok, tokText = nextToken(j.tok)
+    redis.call('HSET', J(j.id), 'state', 'PROCESSING', 'stateAt', NOWS, 'owner', s, 'tok', tokText)
+    redis.call('ZREM', ST('ENQUEUED'), j.id)
+    history(j.id, 'PROCESSING', s, nil, 'handed over')
+    later('SADD', SJ(s), j.id)
+    later('SADD', P .. 'sjs', s)
+    useSlot(s)
+    local v = {}
+    for i = 1, #PAYLOAD do
+      v[i] = j.extra[i] or ''
+    end
+    -- create's header, then what a job with permits, a parent or a unique key also carries
+    pubHanded[#pubHanded + 1] = '[' .. jstr(s) .. ',' .. jstr(j.id) .. ',' .. tok .. ',' .. v[1] .. ',"'
+      .. v[2] .. '",' .. jstr(v[3]) .. ',' .. jstr(v[4]) .. ',' .. v[7] .. ',' .. jstr(v[6]) .. ','
+      .. jstr(v[8]) .. ',' .. jstr(v[9]) .. ',' .. jstr(v[10]) .. ',' .. jstr(v[11]) .. ','
+      .. jstr(v[12]) .. ',' .. jstr(v[13]) .. ']\n' .. v[5]
+    j.state = 'PROCESSING'
+  end
+
+  -- Every job woken so far in this call; one parked here on another permit may wake more.
+  function X.handOverWoken()
+    while #wokenNow > 0 do
+      local woken = wokenNow
+      wokenNow = {}
+      X.handOverEach(woken)
+    end
+  end
+
+  function X.handOverEach(woken)
+    for _, id in ipairs(woken) do
+      if offersExist == nil then
+        offersExist = redis.call('EXISTS', P .. 'offers') == 1
+      end
+      if not offersExist then
+        return
+      end
+      local j = load(id, PAYLOAD)
+      if j and j.state == 'ENQUEUED' and j.wk
+          and #(j.extra[5] or '') + #(j.extra[6] or '') <= PUSH_MAX then
+        local q = Q(j.queue)
+        local s = redis.call('ZRANGE', q, 0, 0)[1] == id
+          and redis.call('ZRANGEBYSCORE', P .. 'of:' .. j.queue, '(' .. NOWS, '+inf', 'LIMIT', 0, 1)[1]
+        if s then
+          redis.call('ZREM', q, id)
+          X.admit(j, s, function(a) handTo(a, s) end)
+          if redis.call('ZCARD', q) == 0 then
+            pubQueues[j.queue] = nil
+          end
+        end
+      end
+    end
+  end
+
   -- ---------------------------------------------------------------- reading
   function X.blockInfo(j)
     if j.state ~= 'BLOCKED' or not j.bk then
@@ -864,5 +1050,5 @@ local function begin(keys, args)
   SCHED, EXP, DL, RW, CK = P .. 'sched', P .. 'exp', P .. 'dl', P .. 'rw', P .. 'ck'
   pubQueues, pubRevoked, pubHanded, batchList, batchOf, decoded, expiries = {}, {}, {}, {}, {}, {}, {}
   namesWith, quoted, stKeys, sjKeys = {}, {}, {}, {}
-  offersExist, offerOf, enqueuedNow = nil, {}, {}
+  offersExist, offerOf, enqueuedNow, wokenNow = nil, {}, {}, {}
 end

@@ -97,6 +97,60 @@ class RedisHandOverTest {
         null);
   }
 
+  private static JobSpec withMutexes(String queue, String... keys) {
+    return new JobSpec(
+        JobId.newId(),
+        "t",
+        queue,
+        "{\"n\":\"ü\"}",
+        "{\"m\":1}",
+        3,
+        null,
+        null,
+        new Concurrency(
+            java.util.Arrays.stream(keys).map(Permit::mutex).toList(),
+            WaitPolicy.WAIT,
+            ReleasePolicy.ON_LEAVE_PROCESSING),
+        null);
+  }
+
+  private JobState state(JobSpec job) {
+    return storage.find(job.id()).orElseThrow().state();
+  }
+
+  /** Claims {@code job} alone for {@code server}; it must get it. */
+  private Lease claimed(String server, JobSpec job) {
+    List<LeasedJob> leased = storage.claim(server, List.of(job.queue()), 1);
+    assertThat(leased).extracting(l -> l.spec().id()).containsExactly(job.id());
+    return leased.get(0).lease();
+  }
+
+  /** Creates {@code job} and lets a claim of {@code server} park it behind a held permit. */
+  private void parked(String server, JobSpec job) {
+    create(job);
+    assertThat(storage.claim(server, List.of(job.queue()), 1)).isEmpty();
+    assertThat(state(job)).isEqualTo(JobState.BLOCKED);
+  }
+
+  /** A job on mutex m, claimed by "busy", and {@code waiter} (on m too) parked behind it. */
+  private Lease heldWhileParked(JobSpec waiter) {
+    JobSpec holder = withMutexes("default", "m");
+    create(holder);
+    Lease held = claimed("busy", holder);
+    parked("busy", waiter);
+    return held;
+  }
+
+  private boolean succeed(Lease lease) {
+    return storage.finish(lease, "w", new RunOutcome.Succeeded(Duration.ofMinutes(1), "ok"));
+  }
+
+  /** Waits until a job of a queue nobody listens for is announced: everything before it was too. */
+  private void awaitEarlierPushes() {
+    create(spec("marker"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> available.contains("marker"));
+  }
+
   private List<JobState> create(JobSpec... specs) {
     return storage
         .create(java.util.Arrays.stream(specs).map(s -> NewJob.now(s, "new")).toList())
@@ -149,6 +203,111 @@ class RedisHandOverTest {
                 expected.lease(), "w", new RunOutcome.Succeeded(Duration.ofMinutes(1), "ok")))
         .isTrue();
     assertThat(storage.leasedTo("s\n1 ü")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void aJobWokenByAFinishIsHandedOverWithItsPermitToAServerThatOffers(boolean functions) {
+    open(functions);
+    JobSpec waiter = withMutexes("default", "m");
+    Lease held = heldWhileParked(waiter);
+    assertThat(storage.claimOrOffer("idle", List.of("default"), 2, TTL)).isEmpty();
+    available.clear();
+
+    assertThat(succeed(held)).isTrue();
+
+    JobRecord stored = storage.find(waiter.id()).orElseThrow();
+    assertThat(stored.state()).isEqualTo(JobState.PROCESSING);
+    assertThat(stored.owner()).isEqualTo("idle");
+    assertThat(stored.fencingToken()).isEqualTo(1);
+    assertThat(stored.history())
+        .extracting(h -> h.state())
+        .containsExactly(
+            JobState.ENQUEUED, JobState.BLOCKED, JobState.ENQUEUED, JobState.PROCESSING);
+    assertThat(stored.history().get(3).reason()).isEqualTo("handed over");
+    // Pushed with the whole job, permits included, and listed as the idle server's lease.
+    await().atMost(Duration.ofSeconds(5)).until(() -> handedOver.size() == 1);
+    LeasedJob expected =
+        new LeasedJob(new Lease(waiter.id(), "idle", 1), waiter, 1, stored.createdAt());
+    assertThat(handedOver).containsExactly(expected);
+    assertThat(storage.leasedTo("idle")).containsExactly(expected);
+    // One slot of the offer used; the queue is empty and was not announced.
+    assertThat(redis.hget(p() + "ofr:idle", "n")).isEqualTo("1");
+    assertThat(redis.zcard(p() + "q:default")).isZero();
+    awaitEarlierPushes();
+    assertThat(available).doesNotContain("default");
+    // It holds the mutex: the next job of the key waits for it.
+    JobSpec third = withMutexes("default", "m");
+    parked("busy", third);
+
+    // Its finish wakes and hands over the third the same way.
+    assertThat(succeed(expected.lease())).isTrue();
+    assertThat(state(third)).isEqualTo(JobState.PROCESSING);
+    assertThat(storage.find(third.id()).orElseThrow().owner()).isEqualTo("idle");
+    assertThat(redis.exists(p() + "ofr:idle", p() + "offers")).isZero();
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void aWokenJobWaitsForAClaimWithoutAnOfferOrBehindAnEnqueuedJob(boolean functions) {
+    open(functions);
+    // No offer: ENQUEUED and announced, as before.
+    JobSpec waiter = withMutexes("default", "m");
+    Lease held = heldWhileParked(waiter);
+    available.clear();
+    assertThat(succeed(held)).isTrue();
+    assertThat(state(waiter)).isEqualTo(JobState.ENQUEUED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> available.contains("default"));
+
+    // A job enqueued before it (released back to its place) is not overtaken by the woken one.
+    held = claimed("busy", waiter);
+    JobSpec plain = spec("default");
+    JobSpec next = withMutexes("default", "m");
+    create(plain, next);
+    List<LeasedJob> leased = storage.claim("busy", List.of("default"), 2);
+    assertThat(leased).extracting(l -> l.spec().id()).containsExactly(plain.id());
+    assertThat(state(next)).isEqualTo(JobState.BLOCKED);
+    Lease plainLease = leased.get(0).lease();
+    assertThat(storage.claimOrOffer("idle", List.of("default"), 2, TTL)).isEmpty();
+    assertThat(storage.finish(plainLease, "w", new RunOutcome.Released("stop"))).isTrue();
+    assertThat(succeed(held)).isTrue();
+    assertThat(state(next)).isEqualTo(JobState.ENQUEUED);
+    assertThat(storage.claim("busy", List.of("default"), 5))
+        .extracting(l -> l.spec().id())
+        .containsExactly(plain.id(), next.id());
+    assertThat(handedOver).isEmpty();
+    assertThat(redis.hget(p() + "ofr:idle", "n")).isEqualTo("2");
+  }
+
+  @ParameterizedTest(name = "functions={0}")
+  @ValueSource(booleans = {true, false})
+  void aWokenJobThatMissesAnotherPermitParksOnItAndIsHandedOverWhenThatFrees(boolean functions) {
+    open(functions);
+    JobSpec holdsA = withMutexes("default", "a");
+    JobSpec holdsB = withMutexes("default", "b");
+    create(holdsA, holdsB);
+    Lease a = claimed("busy", holdsA);
+    Lease b = claimed("busy", holdsB);
+    JobSpec both = withMutexes("default", "a", "b");
+    parked("busy", both);
+    assertThat(storage.claimOrOffer("idle", List.of("default"), 2, TTL)).isEmpty();
+
+    assertThat(succeed(a)).isTrue();
+    JobRecord waiting = storage.find(both.id()).orElseThrow();
+    assertThat(waiting.state()).isEqualTo(JobState.BLOCKED);
+    assertThat(waiting.history().get(waiting.history().size() - 1).reason())
+        .isEqualTo("waiting for mutex b, held by job " + holdsB.id());
+    assertThat(redis.hget(p() + "ofr:idle", "n")).isEqualTo("2");
+
+    assertThat(succeed(b)).isTrue();
+    assertThat(state(both)).isEqualTo(JobState.PROCESSING);
+    await().atMost(Duration.ofSeconds(5)).until(() -> handedOver.size() == 1);
+    assertThat(handedOver.get(0).spec()).isEqualTo(both);
+    // Both permits are its own: a job on either key waits.
+    JobSpec onA = withMutexes("other", "a");
+    JobSpec onB = withMutexes("other", "b");
+    parked("busy", onA);
+    parked("busy", onB);
   }
 
   @ParameterizedTest(name = "functions={0}")
