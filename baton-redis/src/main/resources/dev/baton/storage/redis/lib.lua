@@ -745,7 +745,7 @@ local function defineRare()
   end
 
   -- ---------------------------------------------------------------- admission (claim, hand-over)
-  function X.label(p)
+  local function label(p)
     if p[1] == 'S' then
       return (p[3] == 1 and 'mutex ' or 'semaphore ') .. p[2]
     end
@@ -795,14 +795,14 @@ local function defineRare()
       if n >= c.ma then
         setState(j, 'DELETED')
         redis.call('HDEL', J(j.id), 'bn')
-        history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or X.label(p))
+        history(j.id, 'DELETED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
           .. ', all attempts exhausted')
         X.finalized(j, nil)
       else
         redis.call('HSET', J(j.id), 'bn', n)
         setState(j, 'SCHEDULED')
         X.schedule(j, NOW + c.rd * 1000)
-        history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or X.label(p))
+        history(j.id, 'SCHEDULED', server, nil, 'blocked by ' .. (holder and ('job ' .. holder) or label(p))
           .. ', retry ' .. n .. ' of ' .. c.ma .. ' in ' .. c.rd .. ' ms')
       end
       return
@@ -822,7 +822,7 @@ local function defineRare()
       redis.call('ZADD', DL, NOW + c.mw * 1000, j.id)
     end
     setState(j, 'BLOCKED')
-    history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. X.label(p) .. who)
+    history(j.id, 'BLOCKED', server, nil, 'waiting for ' .. label(p) .. who)
   end
 
   -- The admission check of every permit of job j (ENQUEUED, already out of its queue) for
@@ -889,16 +889,7 @@ local function defineRare()
     j.state = 'PROCESSING'
   end
 
-  -- Every job woken so far in this call; one parked here on another permit may wake more.
-  function X.handOverWoken()
-    while #wokenNow > 0 do
-      local woken = wokenNow
-      wokenNow = {}
-      X.handOverEach(woken)
-    end
-  end
-
-  function X.handOverEach(woken)
+  local function handOverEach(woken)
     for _, id in ipairs(woken) do
       if offersExist == nil then
         offersExist = redis.call('EXISTS', P .. 'offers') == 1
@@ -920,6 +911,15 @@ local function defineRare()
           end
         end
       end
+    end
+  end
+
+  -- Every job woken so far in this call; one parked here on another permit may wake more.
+  function X.handOverWoken()
+    while #wokenNow > 0 do
+      local woken = wokenNow
+      wokenNow = {}
+      handOverEach(woken)
     end
   end
 
