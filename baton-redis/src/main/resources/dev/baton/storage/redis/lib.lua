@@ -560,19 +560,26 @@ local function defineRare()
   -- The server whose standing offer takes a new plain job of queue q, or nil: only while an offer
   -- stands at all (one EXISTS per call otherwise), and only if no other job is ENQUEUED in q (a
   -- hand-over never overtakes a waiting job). Remembered per queue for the call.
-  local function offerFor(q)
+  -- Whether any offer stands: one EXISTS per call, remembered.
+  local function anyOffer()
     if offersExist == nil then
       offersExist = redis.call('EXISTS', P .. 'offers') == 1
     end
-    if not offersExist or enqueuedNow[q] then
+    return offersExist
+  end
+
+  -- The first server whose offer covers queue q and has not expired, or false.
+  local function firstOffer(q)
+    return redis.call('ZRANGEBYSCORE', P .. 'of:' .. q, '(' .. NOWS, '+inf', 'LIMIT', 0, 1)[1] or false
+  end
+
+  local function offerFor(q)
+    if not anyOffer() or enqueuedNow[q] then
       return nil
     end
     local s = offerOf[q]
     if s == nil then
-      s = false
-      if redis.call('ZCARD', Q(q)) == 0 then
-        s = redis.call('ZRANGEBYSCORE', P .. 'of:' .. q, '(' .. NOWS, '+inf', 'LIMIT', 0, 1)[1] or false
-      end
+      s = redis.call('ZCARD', Q(q)) == 0 and firstOffer(q)
       offerOf[q] = s
     end
     return s or nil
@@ -891,18 +898,14 @@ local function defineRare()
 
   local function handOverEach(woken)
     for _, id in ipairs(woken) do
-      if offersExist == nil then
-        offersExist = redis.call('EXISTS', P .. 'offers') == 1
-      end
-      if not offersExist then
+      if not anyOffer() then
         return
       end
       local j = load(id, PAYLOAD)
       if j and j.state == 'ENQUEUED' and j.wk
           and #(j.extra[5] or '') + #(j.extra[6] or '') <= PUSH_MAX then
         local q = Q(j.queue)
-        local s = redis.call('ZRANGE', q, 0, 0)[1] == id
-          and redis.call('ZRANGEBYSCORE', P .. 'of:' .. j.queue, '(' .. NOWS, '+inf', 'LIMIT', 0, 1)[1]
+        local s = redis.call('ZRANGE', q, 0, 0)[1] == id and firstOffer(j.queue)
         if s then
           redis.call('ZREM', q, id)
           X.admit(j, s, function(a) handTo(a, s) end)
