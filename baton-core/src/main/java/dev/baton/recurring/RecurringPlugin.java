@@ -120,6 +120,11 @@ public final class RecurringPlugin implements ServerPlugin {
         delay = Math.max(MIN_DELAY_MILLIS, Math.min(delay, untilDue));
       }
     } catch (RuntimeException e) {
+      if (stopped) {
+        // The server stops: a tick in flight is interrupted when its threads are shut down.
+        log.debug("recurring jobs: stopped during a tick: {}", e.toString());
+        return;
+      }
       // Warn once per outage, not once per tick.
       if (!tickFailing) {
         tickFailing = true;

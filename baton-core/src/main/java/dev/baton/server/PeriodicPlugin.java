@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A plugin that runs one short tick at a fixed delay on the server's plugin scheduler, and survives
  * storage errors: a failing tick is logged (the first failure at WARN, repeats at DEBUG until it
- * recovers) and the next tick runs as planned.
+ * recovers) and the next tick runs as planned. A tick that fails after {@link #stop()} (the server
+ * interrupts it as it shuts its threads down) is logged at DEBUG only.
  */
 public abstract class PeriodicPlugin implements ServerPlugin {
   private final Logger log = LoggerFactory.getLogger(getClass());
@@ -17,6 +18,7 @@ public abstract class PeriodicPlugin implements ServerPlugin {
   private final Duration interval;
   private volatile ScheduledFuture<?> task;
   private volatile boolean failing;
+  private volatile boolean stopped;
 
   protected PeriodicPlugin(String name, Duration interval) {
     if (interval == null || interval.isZero() || interval.isNegative()) {
@@ -37,6 +39,7 @@ public abstract class PeriodicPlugin implements ServerPlugin {
 
   @Override
   public void start(PluginContext context) {
+    stopped = false;
     long millis = interval.toMillis();
     task =
         context
@@ -46,6 +49,7 @@ public abstract class PeriodicPlugin implements ServerPlugin {
 
   @Override
   public void stop() {
+    stopped = true;
     ScheduledFuture<?> t = task;
     if (t != null) {
       t.cancel(false);
@@ -63,6 +67,11 @@ public abstract class PeriodicPlugin implements ServerPlugin {
         failing = false;
       }
     } catch (Throwable e) {
+      if (stopped) {
+        // The server stops: a tick in flight is interrupted when its threads are shut down.
+        log.debug("plugin {} stopped during a tick: {}", name, e.toString());
+        return;
+      }
       if (!failing) {
         log.warn(
             "plugin {} on server {} failed; retrying every {}",
