@@ -19,6 +19,8 @@ public record BenchOptions(
     int tunedWorkers,
     int tunedBatch,
     int warmup,
+    int rehearsals,
+    int runs,
     long bloat,
     List<String> raw) {
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
@@ -32,6 +34,15 @@ public record BenchOptions(
 
   /** No-op jobs each server process runs before it says READY, so that it is measured warm. */
   public static final int DEFAULT_WARMUP = 30_000;
+
+  /**
+   * Unmeasured runs of a throughput scenario before the measured ones, on the same server processes
+   * (see {@code StorageBench}).
+   */
+  public static final int DEFAULT_REHEARSALS = 1;
+
+  /** Measured runs of a throughput scenario; the report gives the median. */
+  public static final int DEFAULT_RUNS = 3;
 
   /** Finished jobs the {@code flat} scenario puts in the table (PostgreSQL). */
   public static final long DEFAULT_BLOAT = 1_000_000;
@@ -50,6 +61,8 @@ public record BenchOptions(
     int tunedWorkers = DEFAULT_TUNED_WORKERS;
     int tunedBatch = DEFAULT_TUNED_BATCH;
     int warmup = DEFAULT_WARMUP;
+    int rehearsals = DEFAULT_REHEARSALS;
+    int runs = DEFAULT_RUNS;
     long bloat = DEFAULT_BLOAT;
     List<String> raw = new ArrayList<>();
     for (String arg : args) {
@@ -70,9 +83,14 @@ public record BenchOptions(
         case "tuned-workers" -> tunedWorkers = Integer.parseInt(value);
         case "tuned-batch" -> tunedBatch = Integer.parseInt(value);
         case "warmup" -> warmup = Integer.parseInt(value);
+        case "rehearsals" -> rehearsals = Integer.parseInt(value);
+        case "runs" -> runs = Integer.parseInt(value);
         case "bloat" -> bloat = Long.parseLong(value);
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
+    }
+    if (runs < 1 || rehearsals < 0) {
+      throw new IllegalArgumentException("--runs must be at least 1 and --rehearsals at least 0");
     }
     return new BenchOptions(
         storage,
@@ -85,6 +103,8 @@ public record BenchOptions(
         tunedWorkers,
         tunedBatch,
         warmup,
+        rehearsals,
+        runs,
         bloat,
         raw);
   }

@@ -25,7 +25,9 @@ import java.util.function.LongConsumer;
  * GO} (a line on stdin) and stops when stdin closes. Probe jobs print {@code PICKUP <micros>}; hold
  * jobs print {@code START <job> <server> <epoch micros>}. After GO, {@code COST} prints what the
  * process spent since GO ({@link ProcessCost}); {@code GC} runs a full collection, then prints
- * {@code COLLECTED}.
+ * {@code COLLECTED}; {@code AGAIN} stops the server, builds a new one as the first and prints
+ * {@code READY 0}, so that the same run can be measured once more (a rehearsal, see {@link
+ * StorageBench}).
  */
 public final class BenchServerMain {
   private BenchServerMain() {}
@@ -82,6 +84,13 @@ public final class BenchServerMain {
       } else if (line.equals("GC")) {
         System.gc();
         say("COLLECTED");
+      } else if (line.equals("AGAIN")) {
+        applied.close();
+        server.close();
+        applied = new AppliedCounter();
+        server = build(storage, profile.config(serverId, options), applied, serverId);
+        atGo = null;
+        say("READY 0");
       }
     }
     applied.close();

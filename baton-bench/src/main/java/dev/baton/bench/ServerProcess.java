@@ -41,6 +41,9 @@ final class ServerProcess implements AutoCloseable {
                   if (line.startsWith("APPLIED ")) {
                     applied.set(Long.parseLong(line.substring("APPLIED ".length())));
                   } else {
+                    if (line.startsWith("READY")) {
+                      applied.set(0); // a new server: its count starts again (see again())
+                    }
                     lines.add(line);
                   }
                 }
@@ -122,6 +125,16 @@ final class ServerProcess implements AutoCloseable {
   void go() throws IOException {
     stdin.write("GO\n");
     stdin.flush();
+  }
+
+  /**
+   * Stops the server and builds a new one as the first, which waits for the next GO: the same run
+   * can be measured again. Its no-op count starts from 0.
+   */
+  void again() throws IOException {
+    stdin.write("AGAIN\n");
+    stdin.flush();
+    await("READY", Duration.ofMinutes(1));
   }
 
   /** What the process spent since GO (see {@link ProcessCost}). */

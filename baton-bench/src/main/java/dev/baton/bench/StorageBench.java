@@ -9,6 +9,7 @@ import dev.baton.storage.JobStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,7 +18,8 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>throughput: N no-op jobs (default 20,000) enqueued first, then worked off by 1 and by 2
- *       server processes, default and tuned settings; jobs/s from GO to the last SUCCEEDED;
+ *       server processes, default and tuned settings; jobs/s from GO to the last SUCCEEDED, the
+ *       median of 3 runs of the same processes after an unmeasured one;
  *   <li>latency: 200 jobs enqueued 50 ms apart by this process while one server process idles;
  *       enqueue call to handler start, p50/p99 (after 2,000 unmeasured probes 1 ms apart that warm
  *       up the client's and the server's code); then one bare round trip to the storage with the
@@ -36,8 +38,9 @@ import java.util.Locale;
  *     dev.baton.bench.StorageBench --storage=postgres
  * </pre>
  *
- * Options: {@code --storage=postgres|h2|redis|memory}, {@code --jobs=N}, {@code --tuned-workers=N}
- * and {@code --tuned-batch=N} (the tuned profile, default 256 and 256), {@code
+ * Options: {@code --storage=postgres|h2|redis|memory}, {@code --jobs=N}, {@code --rehearsals=N} and
+ * {@code --runs=N} (unmeasured and measured throughput runs, default 1 and 3), {@code
+ * --tuned-workers=N} and {@code --tuned-batch=N} (the tuned profile, default 256 and 256), {@code
  * --scenarios=throughput,latency,recovery,pgbench,redis-benchmark,flat}, {@code --jdbc-url=...},
  * {@code --user=...}, {@code --data-dir=...} (H2).
  */
@@ -139,73 +142,134 @@ public final class StorageBench {
     throughput(profile, processes, "");
   }
 
-  /** Runs N jobs on the data set as it is (not reset); {@code label} tags the report line. */
+  /**
+   * Runs N jobs on the data set as it is (not reset); {@code label} tags the report line. The same
+   * server processes do the run {@code --rehearsals} times unmeasured (default 1), then {@code
+   * --runs} times measured (default 3), each time with a new server ({@link ServerProcess#again});
+   * the report gives the median run, and every run's rate. Why: the warm-up of each process runs
+   * alone on a queue of its own, so code that only runs when two processes share a queue was still
+   * compiled in the first shared run (tuned, 2 processes: 519 ms of JIT in a run of 0.67 s, then 74
+   * and 82 ms); and a run of under a second on this machine moves by 20% with what the host does
+   * meanwhile, so one run says little.
+   */
   private void throughput(ServerProfile profile, int processes, String label) throws Exception {
     int n = options.jobs();
+    int rehearsals = options.rehearsals();
+    int runs = options.runs();
     try (JobStorage storage = spec.open(StorageSpec.Profile.DEFAULT)) {
       long before = succeeded(storage);
       BatonClient client = BatonClient.create(storage);
-      long t0 = System.nanoTime();
-      BenchJobs.enqueueNoops(client, n, JobOptions.NONE);
-      double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
       List<ServerProcess> servers = new ArrayList<>();
+      List<String> rehearsed = new ArrayList<>();
+      List<Run> measured = new ArrayList<>();
       try {
         for (int p = 0; p < processes; p++) {
           servers.add(ServerProcess.launch(profile, "bench-" + p, options));
         }
-        double storageCpu0 = spec.serverCpuSeconds();
-        long start = System.nanoTime();
-        for (ServerProcess s : servers) {
-          s.go();
-        }
-        // The processes print how many successes the storage accepted (every 5 ms): the end is
-        // seen without querying the storage while it is measured.
-        while (servers.stream().mapToLong(ServerProcess::applied).sum() < n) {
-          Thread.sleep(1);
-          if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
-            throw new IllegalStateException("throughput run did not finish in 10 minutes");
+        for (int round = 0; round < rehearsals + runs; round++) {
+          if (round > 0) {
+            for (ServerProcess s : servers) {
+              s.again();
+            }
+          }
+          long t0 = System.nanoTime();
+          BenchJobs.enqueueNoops(client, n, JobOptions.NONE);
+          double enqueueSeconds = (System.nanoTime() - t0) / 1e9;
+          double storageCpu0 = spec.serverCpuSeconds();
+          double seconds = runToEnd(servers, n);
+          double storageCpu = spec.serverCpuSeconds() - storageCpu0;
+          ProcessCost cost = ProcessCost.ZERO;
+          for (ServerProcess s : servers) {
+            cost = cost.plus(s.cost());
+          }
+          Run run = new Run(seconds, enqueueSeconds, cost, storageCpu);
+          System.out.printf(
+              Locale.ROOT,
+              "  %s %d: %s%n",
+              round < rehearsals ? "rehearsal" : "run",
+              round < rehearsals ? round + 1 : round - rehearsals + 1,
+              run.describe(n));
+          if (round < rehearsals) {
+            rehearsed.add(run.rate(n));
+          } else {
+            measured.add(run);
           }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        double storageCpu = spec.serverCpuSeconds() - storageCpu0;
-        ProcessCost cost = ProcessCost.ZERO;
-        for (ServerProcess s : servers) {
-          cost = cost.plus(s.cost());
-        }
         long stored = succeeded(storage) - before;
-        long expected = n + servers.stream().mapToLong(ServerProcess::warmedUp).sum();
+        long expected =
+            (long) n * (rehearsals + runs)
+                + servers.stream().mapToLong(ServerProcess::warmedUp).sum();
         if (stored != expected) {
           throw new IllegalStateException(
               "the servers reported "
                   + expected
-                  + " successes (with warm-up) but the storage holds "
+                  + " successes (with warm-up and rehearsals) but the storage holds "
                   + stored);
         }
+        List<Run> sorted = new ArrayList<>(measured);
+        sorted.sort(Comparator.comparingDouble(Run::seconds));
+        Run median = sorted.get(sorted.size() / 2);
         line(
             String.format(
                 Locale.ROOT,
-                "throughput %-8s %d process(es)%s: %,d no-op jobs in %.2f s = %,.0f jobs/s (enqueue: %,.0f jobs/s)",
+                "throughput %-8s %d process(es)%s: %,d no-op jobs, median of %d runs %.2f s = %s jobs/s (runs: %s; unmeasured before them: %s; enqueue: %,.0f jobs/s)",
                 profile.name().toLowerCase(Locale.ROOT),
                 processes,
                 label,
                 n,
-                seconds,
-                n / seconds,
-                n / enqueueSeconds));
+                runs,
+                median.seconds(),
+                median.rate(n),
+                String.join(", ", measured.stream().map(r -> r.rate(n)).toList()),
+                rehearsed.isEmpty() ? "none" : String.join(", ", rehearsed),
+                n / median.enqueueSeconds()));
         // Where the cores went, to tell a storage-bound run from a server still compiling.
-        line(
-            "    "
-                + cost.perJob(n)
-                + (Double.isNaN(storageCpu)
-                    ? ""
-                    : String.format(
-                        Locale.ROOT, "; storage CPU %.1f us/job", storageCpu * 1e6 / n)));
+        line("    median run: " + median.cost(n));
       } finally {
         for (ServerProcess s : servers) {
           s.close();
         }
       }
     }
+  }
+
+  /** One throughput run: its time, the enqueue's time and what the processes spent. */
+  private record Run(
+      double seconds, double enqueueSeconds, ProcessCost cost, double storageCpuSeconds) {
+    String rate(int n) {
+      return String.format(Locale.ROOT, "%,.0f", n / seconds);
+    }
+
+    String cost(int n) {
+      return cost.perJob(n)
+          + (Double.isNaN(storageCpuSeconds)
+              ? ""
+              : String.format(
+                  Locale.ROOT, "; storage CPU %.1f us/job", storageCpuSeconds * 1e6 / n));
+    }
+
+    String describe(int n) {
+      return String.format(Locale.ROOT, "%.2f s = %s jobs/s; %s", seconds, rate(n), cost(n));
+    }
+  }
+
+  /**
+   * Starts the servers (GO) on {@code n} waiting jobs and returns the seconds until they report all
+   * of them applied. The processes print how many successes the storage accepted (every 5 ms): the
+   * end is seen without querying the storage while it is measured.
+   */
+  private static double runToEnd(List<ServerProcess> servers, int n) throws Exception {
+    long start = System.nanoTime();
+    for (ServerProcess s : servers) {
+      s.go();
+    }
+    while (servers.stream().mapToLong(ServerProcess::applied).sum() < n) {
+      Thread.sleep(1);
+      if (System.nanoTime() - start > Duration.ofMinutes(10).toNanos()) {
+        throw new IllegalStateException("throughput run did not finish in 10 minutes");
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private void latency(ServerProfile profile) throws Exception {
