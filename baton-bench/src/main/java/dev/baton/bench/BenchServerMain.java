@@ -273,9 +273,13 @@ public final class BenchServerMain {
           TimeUnit.MILLISECONDS);
     }
 
+    /** Stops reporting; returns once no report is being printed (none can follow a READY). */
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
       timer.shutdownNow();
+      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the applied-count reporter did not stop");
+      }
     }
   }
 }

@@ -163,6 +163,9 @@ public final class RecurringPlugin implements ServerPlugin {
           next = fired.newNextFire();
           failing.remove(record.id());
         } catch (RuntimeException e) {
+          if (stopped) {
+            throw e; // the server stops and interrupted the call: no more records, no warning
+          }
           if (!next.equals(failing.put(record.id(), next))) {
             log.warn(
                 "recurring job '{}': cannot fire the occurrence due at {}", record.id(), next, e);

@@ -69,7 +69,7 @@ public abstract class PeriodicPlugin implements ServerPlugin {
     } catch (Throwable e) {
       if (stopped) {
         // The server stops: a tick in flight is interrupted when its threads are shut down.
-        log.debug("plugin {} stopped during a tick: {}", name, e.toString());
+        log.debug("plugin {} stopped during a tick", name, e);
         return;
       }
       if (!failing) {

@@ -6,6 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.baton.client.JobSpecFactory;
+import dev.baton.job.JobType;
+import dev.baton.json.JsonCodec;
+import dev.baton.recurring.RecurringJobs;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
@@ -41,16 +45,24 @@ class PluginShutdownLogTest {
     root.detachAppender(log);
   }
 
-  /** The recurring plugin's read, and a {@code PeriodicPlugin}'s (promotion). */
+  /**
+   * The recurring plugin's read, its firing of a due recurring job (two are due each second: the
+   * interrupted firing must not go on to the next), and a {@code PeriodicPlugin}'s (promotion).
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"recurringJobs", "promoteDue"})
+  @ValueSource(strings = {"recurringJobs", "fireRecurring", "promoteDue"})
   void aTickInterruptedByTheServerStoppingIsNoWarning(String method) throws Exception {
     CountDownLatch waiting = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
     AtomicReference<Thread> pluginThread = new AtomicReference<>();
+    InMemoryStorage memory = new InMemoryStorage();
+    RecurringJobs recurring = new RecurringJobs(memory, new JobSpecFactory(new JsonCodec()));
+    JobType<String> every = JobType.of("every-second", String.class);
+    recurring.addOrUpdate("first", "* * * * * *", every, "a");
+    recurring.addOrUpdate("second", "* * * * * *", every, "b");
     JobStorage storage =
         StorageInterceptor.before(
-            new InMemoryStorage(),
+            memory,
             method,
             args -> {
               pluginThread.set(Thread.currentThread());
@@ -70,6 +82,7 @@ class PluginShutdownLogTest {
                     .serverId("stopping-" + method)
                     .promotionInterval(Duration.ofMillis(20))
                     .build())
+            .handle(every, (args, ctx) -> {})
             .build();
     server.start();
     assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the plugin called " + method).isTrue();
