@@ -220,6 +220,9 @@ class RedisHandOverTest {
     JobSpec waiter = withMutexes("default", "m");
     Lease held = heldWhileParked(waiter);
     assertThat(storage.claimOrOffer("idle", List.of("default"), 2, TTL)).isEmpty();
+    // The pushes of what came before (the waiter's create announced its queue) are in before the
+    // clear: one delivered after it failed this test once on CI.
+    awaitEarlierPushes();
     available.clear();
 
     assertThat(succeed(held)).isTrue();
@@ -262,6 +265,9 @@ class RedisHandOverTest {
     // No offer: ENQUEUED and announced, as before.
     JobSpec waiter = withMutexes("default", "m");
     Lease held = heldWhileParked(waiter);
+    // The pushes of what came before (the waiter's create announced its queue) are in before the
+    // clear: one delivered after it failed this test once on CI.
+    awaitEarlierPushes();
     available.clear();
     assertThat(succeed(held)).isTrue();
     assertThat(state(waiter)).isEqualTo(JobState.ENQUEUED);
