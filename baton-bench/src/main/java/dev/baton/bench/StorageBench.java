@@ -167,8 +167,7 @@ public final class StorageBench {
       long before = succeeded(storage);
       BatonClient client = BatonClient.create(storage);
       List<ServerProcess> servers = new ArrayList<>();
-      List<String> rehearsed = new ArrayList<>();
-      List<Run> measured = new ArrayList<>();
+      List<Run> done = new ArrayList<>(); // the rehearsals, then the measured runs
       try {
         for (int p = 0; p < processes; p++) {
           servers.add(ServerProcess.launch(profile, "bench-" + p, options));
@@ -190,17 +189,14 @@ public final class StorageBench {
             cost = cost.plus(s.cost());
           }
           Run run = new Run(seconds, enqueueSeconds, cost, storageCpu);
+          done.add(run);
+          boolean rehearsal = round < rehearsals;
           System.out.printf(
               Locale.ROOT,
               "  %s %d: %s%n",
-              round < rehearsals ? "rehearsal" : "run",
-              round < rehearsals ? round + 1 : round - rehearsals + 1,
+              rehearsal ? "rehearsal" : "run",
+              rehearsal ? round + 1 : round - rehearsals + 1,
               run.describe(n));
-          if (round < rehearsals) {
-            rehearsed.add(run.rate(n));
-          } else {
-            measured.add(run);
-          }
         }
         long stored = succeeded(storage) - before;
         long expected =
@@ -213,6 +209,8 @@ public final class StorageBench {
                   + " successes (with warm-up and rehearsals) but the storage holds "
                   + stored);
         }
+        List<Run> measured = done.subList(rehearsals, done.size());
+        List<String> rehearsed = done.subList(0, rehearsals).stream().map(r -> r.rate(n)).toList();
         List<Run> sorted = new ArrayList<>(measured);
         sorted.sort(Comparator.comparingDouble(Run::seconds));
         Run median = sorted.get(sorted.size() / 2);
