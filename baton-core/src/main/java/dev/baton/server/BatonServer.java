@@ -64,6 +64,7 @@ public final class BatonServer implements AutoCloseable {
   private final ClaimLoop claimLoop;
   private final HandOvers handOvers;
   private int offersAtLastLook; // on the plugin scheduler only
+  private int failedClaimsAtLastLook; // on the plugin scheduler only
   private final Committer committer;
   private final List<String> filterNames;
   private ScheduledExecutorService heartbeatThread;
@@ -128,7 +129,8 @@ public final class BatonServer implements AutoCloseable {
             config,
             this::claimableWorkers,
             () -> heartbeat.registered() && !stopping && !frozen,
-            this::startClaimed);
+            this::startClaimed,
+            this::recoverLostAnswers);
     this.handOvers =
         new HandOvers(
             config.serverId(),
@@ -207,7 +209,8 @@ public final class BatonServer implements AutoCloseable {
     long flush = config.reportFlushInterval().toMillis();
     pluginScheduler.scheduleWithFixedDelay(this::flushReports, flush, flush, TimeUnit.MILLISECONDS);
     if (storage.handsOver()) {
-      // Safety net for a hand-over whose push was lost without the storage noticing.
+      // Safety net for a hand-over whose push was lost without the storage noticing, and for a
+      // claim whose answer was lost but that reached the storage only after the first look.
       long every = config.serverTimeout().toMillis();
       pluginScheduler.scheduleWithFixedDelay(
           this::recoverHandOvers, every, every, TimeUnit.MILLISECONDS);
@@ -312,16 +315,30 @@ public final class BatonServer implements AutoCloseable {
   }
 
   /**
-   * The periodic look for lost hand-overs; skipped while the server made no offer (a busy server):
-   * {@code leasedTo} reads every running job, arguments included.
+   * The periodic look for leases this server holds but does not run; skipped while the server made
+   * no offer and no claim failed (a busy server with a healthy storage): {@code leasedTo} reads
+   * every running job, arguments included.
    */
   private void recoverHandOvers() {
     int offers = claimLoop.offersLeft();
-    if (frozen || stopping || (offers == offersAtLastLook && !claimLoop.offering())) {
+    int failedClaims = claimLoop.failedClaims();
+    if (frozen
+        || stopping
+        || (offers == offersAtLastLook
+            && failedClaims == failedClaimsAtLastLook
+            && !claimLoop.offering())) {
       return;
     }
     offersAtLastLook = offers;
+    failedClaimsAtLastLook = failedClaims;
     handOvers.recover();
+  }
+
+  /** A claim succeeded after failed ones, whose jobs may be leased to this server unknown to it. */
+  private void recoverLostAnswers() {
+    if (!frozen && !stopping) {
+      handOvers.recoverInBackground();
+    }
   }
 
   private void release(RunningJob job) {

@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * pushed here. The offer is renewed by every claim (at least each poll interval; it expires after
  * {@link #offerTtl}), and when a worker frees up while the offer covers half the free workers or
  * fewer; it is withdrawn when the loop may no longer claim or stops.
+ *
+ * <p>A claim that failed may still have leased jobs in the storage (its answer was lost: a timeout,
+ * a connection reset after the commit). Those jobs are PROCESSING under this server, which does not
+ * run them. So when a claim succeeds again after failed ones, the loop runs {@code
+ * afterLostAnswers}: the server then looks for leases it holds but does not run, and starts them.
  */
 final class ClaimLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ClaimLoop.class);
@@ -44,6 +49,7 @@ final class ClaimLoop implements Runnable {
   private final IntSupplier freeWorkers;
   private final BooleanSupplier mayClaim;
   private final Consumer<LeasedJob> start;
+  private final Runnable afterLostAnswers;
   private final boolean handOver;
   private final Duration offerTtl;
   private final Object claiming = new Object();
@@ -71,17 +77,22 @@ final class ClaimLoop implements Runnable {
   /** How many offers the loop has left so far. */
   private final AtomicInteger offersLeft = new AtomicInteger();
 
+  /** How many claims failed so far: each may have leased jobs whose answer never arrived. */
+  private final AtomicInteger failedClaims = new AtomicInteger();
+
   ClaimLoop(
       JobStorage storage,
       BatonServerConfig config,
       IntSupplier freeWorkers,
       BooleanSupplier mayClaim,
-      Consumer<LeasedJob> start) {
+      Consumer<LeasedJob> start,
+      Runnable afterLostAnswers) {
     this.storage = storage;
     this.config = config;
     this.freeWorkers = freeWorkers;
     this.mayClaim = mayClaim;
     this.start = start;
+    this.afterLostAnswers = afterLostAnswers;
     this.handOver = storage.handsOver();
     this.offerTtl = offerTtl(config.pollInterval());
   }
@@ -158,9 +169,11 @@ final class ClaimLoop implements Runnable {
         leased = claimAndStart(want);
         if (errorBackoff > 0) {
           log.info("server {} can claim again; the storage answers", config.serverId());
+          errorBackoff = 0;
+          afterLostAnswers.run();
         }
-        errorBackoff = 0;
       } catch (RuntimeException e) {
+        failedClaims.incrementAndGet();
         errorBackoff = errorBackoff == 0 ? 100 : Math.min(errorBackoff * 2, MAX_ERROR_BACKOFF_MS);
         // The first failure of an outage is a WARN; repeats are DEBUG until the storage answers.
         if (errorBackoff == 100) {
@@ -226,6 +239,14 @@ final class ClaimLoop implements Runnable {
    */
   int offersLeft() {
     return offersLeft.get();
+  }
+
+  /**
+   * How many claims failed so far: if this has changed, a lease whose answer was lost may be in the
+   * storage.
+   */
+  int failedClaims() {
+    return failedClaims.get();
   }
 
   boolean offering() {

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Jobs the storage handed over to this server ({@link JobStorage#claimOrOffer}): started on a
  * worker at once, at most once per lease. The same lease may be pushed twice, or come back from
  * {@link JobStorage#leasedTo} after a push was lost, so every started hand-over is remembered for
- * {@link #REMEMBER_NANOS} (at most {@link #MAX_REMEMBERED} of them).
+ * {@link #REMEMBER_NANOS} (at most {@link #MAX_REMEMBERED} of them). The same look at {@code
+ * leasedTo} ({@link #recover}) also finds jobs a claim leased whose answer was lost.
  *
  * <p>Pushes arrive on a storage thread, which must never wait for the storage: starting a job only
  * queues it for a worker, and anything that writes (releasing a job pushed to a stopping server) or
@@ -45,6 +46,9 @@ final class HandOvers {
 
   /** While {@link #recover} runs: every lease started meanwhile, claimed or handed over. */
   private volatile Set<Lease> startedDuringRecovery;
+
+  /** The storage cannot list a server's leases ({@code leasedTo} is unsupported). */
+  private volatile boolean cannotLook;
 
   HandOvers(
       String serverId,
@@ -91,16 +95,17 @@ final class HandOvers {
     }
   }
 
-  /** Looks for hand-overs whose push was lost, on the background executor. */
+  /** Looks for hand-overs whose push was lost and claims whose answer was, in the background. */
   void recoverInBackground() {
     inBackground(this::recover);
   }
 
   /**
-   * Starts every lease the storage says this server holds and that it neither runs nor has started.
-   * A lease it started and that finished while the read was on its way is either in the snapshot
-   * taken before the read (started earlier: still running then, since the storage still had it
-   * PROCESSING) or in {@link #startedDuringRecovery} (started later).
+   * Starts every lease the storage says this server holds and that it neither runs nor has started:
+   * a hand-over whose push was lost, or a claim whose answer was. A lease it started and that
+   * finished while the read was on its way is either in the snapshot taken before the read (started
+   * earlier: still running then, since the storage still had it PROCESSING) or in {@link
+   * #startedDuringRecovery} (started later).
    */
   void recover() {
     synchronized (recovering) {
@@ -111,6 +116,9 @@ final class HandOvers {
   }
 
   private void recoverOnce() {
+    if (cannotLook) {
+      return;
+    }
     Set<Lease> during = ConcurrentHashMap.newKeySet();
     startedDuringRecovery = during;
     try {
@@ -120,10 +128,20 @@ final class HandOvers {
       for (LeasedJob job : leased) {
         Lease lease = job.lease();
         if (!before.contains(lease) && !during.contains(lease) && !remembered(lease)) {
-          log.info("server {}: job {} was handed over but its push was lost", serverId, lease);
+          log.info(
+              "server {}: job {} is leased to this server, which did not run it (a hand-over's"
+                  + " push or a claim's answer was lost); starting it",
+              serverId,
+              lease);
           handedOver(job);
         }
       }
+    } catch (UnsupportedOperationException e) {
+      cannotLook = true;
+      log.info(
+          "server {}: the storage cannot list a server's leases; a job whose claim answer was lost"
+              + " stays PROCESSING until this server stops or is declared dead",
+          serverId);
     } catch (RuntimeException e) {
       log.warn("server {} could not look for lost hand-overs: {}", serverId, e.toString());
     } finally {

@@ -92,16 +92,17 @@ final class WorkerPool {
   /**
    * Runs a leased job (claimed, or handed over by the storage) in a free slot, or, if none is free,
    * on the next worker that frees up: the free count goes below zero until then, so nothing more is
-   * claimed meanwhile. That happens only in a race: a hand-over under the claim loop's previous
-   * offer crossed its next claim, which counted the same free workers. If the pool is shut down,
-   * hands the job to {@code giveBack}, which must release it to the storage.
+   * claimed meanwhile. That happens only in a race (a hand-over under the claim loop's previous
+   * offer crossed its next claim, which counted the same free workers), or for a job found leased
+   * to this server after a claim's answer was lost. If the pool is shut down, hands the job to
+   * {@code giveBack}, which must release it to the storage.
    */
   void start(LeasedJob leased, Consumer<RunningJob> giveBack) {
     RunningJob job = new RunningJob(leased, storage, clock);
     if (free.getAndDecrement() <= 0) {
       log.info(
-          "server {}: no free worker for job {} (a hand-over crossed a claim); it runs on the next"
-              + " worker that frees up",
+          "server {}: no free worker for job {} (a hand-over crossed a claim, or the job was"
+              + " found leased here after a lost answer); it runs on the next worker that frees up",
           serverId,
           job.jobId());
     }

@@ -134,7 +134,9 @@ public interface JobStorage extends AutoCloseable {
   /**
    * Every job PROCESSING under a lease of {@code serverId}, claimed or handed over, in no
    * particular order: how a server finds hand-overs whose push it may have missed (after {@link
-   * StorageListener#pushResumed}). A read; changes nothing.
+   * StorageListener#pushResumed}), and jobs a claim leased whose answer never reached it (after a
+   * failed claim). A read; changes nothing. A storage without it leaves such jobs PROCESSING until
+   * the server deregisters or is declared dead.
    */
   default List<LeasedJob> leasedTo(String serverId) {
     throw new UnsupportedOperationException("this storage does not hand over jobs");

@@ -53,8 +53,23 @@ public final class StorageInterceptor {
         });
   }
 
+  /**
+   * {@code storage}, with every call of the method named {@code method} made through {@code
+   * around}, which makes the call itself (at most once) and returns or throws what the caller gets
+   * (e.g. to see the calls that fail, and when each ended).
+   */
+  public static JobStorage around(JobStorage storage, String method, Around around) {
+    return wrap(
+        storage, (m, args, call) -> m.getName().equals(method) ? around.apply(call) : call.get());
+  }
+
+  /** A hook around one kind of call: see {@link #around}. */
+  public interface Around {
+    Object apply(Call call) throws Throwable;
+  }
+
   /** The call itself, to be made by a hook at most once. */
-  private interface Call {
+  public interface Call {
     Object get() throws Throwable;
   }
 

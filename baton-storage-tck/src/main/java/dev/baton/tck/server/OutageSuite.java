@@ -8,18 +8,23 @@ import dev.baton.client.JobView;
 import dev.baton.job.JobType;
 import dev.baton.server.BatonServer;
 import dev.baton.state.JobState;
+import dev.baton.storage.JobStorage;
+import dev.baton.tck.StorageInterceptor;
 import java.time.Duration;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * A storage outage never kills a server: it logs, backs off and goes on. An outage longer than the
  * server timeout cancels the server's running jobs (a peer may have rescued them); they are freed
- * again without spending an attempt once the storage answers.
+ * again without spending an attempt once the storage answers. A claim whose answer was lost does
+ * not strand its jobs.
  */
 public abstract class OutageSuite extends ServerSuite {
   public record Work(String name) {}
@@ -87,5 +92,40 @@ public abstract class OutageSuite extends ServerSuite {
     assertThat(done.attempt()).isEqualTo(1);
     assertThat(entries(done, JobState.FAILED)).isEmpty();
     assertThat(entries(done, JobState.SCHEDULED)).isEmpty();
+  }
+
+  /**
+   * The storage leased a job but the server heard an error (a timeout, a connection reset after the
+   * commit): the job is PROCESSING under a live server that does not run it. The server looks for
+   * such leases once the storage answers again, and runs the job once. The server timeout is long,
+   * so the periodic look for lost hand-overs cannot be what finds it.
+   */
+  @Test
+  void aClaimWhoseAnswerWasLostIsRunOnceTheStorageAnswersAgain() {
+    EnqueueResult r = client().enqueue(QUICK, new Work("answer lost"));
+    AtomicBoolean lose = new AtomicBoolean(true);
+    String claim = storage().handsOver() ? "claimOrOffer" : "claim";
+    JobStorage lossy =
+        StorageInterceptor.after(
+            fixture().newStorage(),
+            claim,
+            (args, leased) -> {
+              if (!((List<?>) leased).isEmpty() && lose.getAndSet(false)) {
+                throw new IllegalStateException("the claim's answer was lost (test)");
+              }
+            });
+    AtomicInteger runs = new AtomicInteger();
+    startServer(
+        lossy,
+        fastConfig("lost-answer").serverTimeout(Duration.ofSeconds(60)).build(),
+        b -> b.handle(QUICK, (args, ctx) -> runs.incrementAndGet()));
+
+    JobView done = awaitState(r.id(), JobState.SUCCEEDED);
+    assertThat(lose).isFalse(); // the answer was really lost
+    assertThat(done.attempt()).isEqualTo(1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> runs.get() == 1);
   }
 }
