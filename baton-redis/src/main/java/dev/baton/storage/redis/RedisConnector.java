@@ -18,8 +18,15 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Lettuce plumbing for one {@link RedisStorage}: a standalone or cluster client, one shared
@@ -27,25 +34,40 @@ import java.time.Duration;
  * connections on demand. Connection problems at start become messages that say what to check.
  */
 final class RedisConnector implements AutoCloseable {
+  private static final Duration FIRST_RECONNECT_DELAY = Duration.ofMillis(10);
+  private static final int PROBE_TIMEOUT_MILLIS = 2_000;
+
   private final RedisURI uri;
+  private final ClientResources resources;
   private final RedisClient client;
   private final RedisClusterClient clusterClient;
   private final StatefulConnection<String, String> connection;
   private final RedisScriptingCommands<String, String> commands;
   private final RedisFunctionCommands<String, String> functions;
 
-  RedisConnector(String uriText, boolean cluster, Duration timeout) {
+  RedisConnector(String uriText, boolean cluster, Duration timeout, Duration maxReconnectDelay) {
     try {
       uri = RedisURI.create(uriText);
     } catch (RuntimeException e) {
       throw new BatonException("invalid Redis URI '" + uriText + "': " + e.getMessage(), e);
     }
     uri.setTimeout(timeout);
+    resources =
+        ClientResources.builder()
+            .reconnectDelay(
+                Delay.equalJitter(
+                    FIRST_RECONNECT_DELAY.compareTo(maxReconnectDelay) < 0
+                        ? FIRST_RECONNECT_DELAY
+                        : maxReconnectDelay,
+                    maxReconnectDelay,
+                    FIRST_RECONNECT_DELAY.toMillis(),
+                    TimeUnit.MILLISECONDS))
+            .build();
     SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
     TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
     if (cluster) {
       client = null;
-      clusterClient = RedisClusterClient.create(uri);
+      clusterClient = RedisClusterClient.create(resources, uri);
       clusterClient.setOptions(
           ClusterClientOptions.builder()
               .socketOptions(socket)
@@ -58,7 +80,7 @@ final class RedisConnector implements AutoCloseable {
               .build());
     } else {
       clusterClient = null;
-      client = RedisClient.create(uri);
+      client = RedisClient.create(resources, uri);
       client.setOptions(
           ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).build());
     }
@@ -82,7 +104,35 @@ final class RedisConnector implements AutoCloseable {
 
   /** Where we talk to, without credentials. */
   String where() {
+    if (!uri.getSentinels().isEmpty()) {
+      StringBuilder text = new StringBuilder("redis-sentinel://");
+      for (RedisURI s : uri.getSentinels()) {
+        text.append(text.length() > "redis-sentinel://".length() ? "," : "");
+        text.append(s.getHost()).append(':').append(s.getPort());
+      }
+      return text.append('#').append(uri.getSentinelMasterId()).toString();
+    }
     return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+  }
+
+  /**
+   * Whether a plain Redis at the URI's address answers an unauthenticated {@code PING} with NOAUTH:
+   * Lettuce sometimes reports a refused handshake only as a closed channel.
+   */
+  private boolean asksForPassword() {
+    if (!uri.getSentinels().isEmpty() || uri.isSsl() || uri.getHost() == null) {
+      return false;
+    }
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), PROBE_TIMEOUT_MILLIS);
+      socket.setSoTimeout(PROBE_TIMEOUT_MILLIS);
+      socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] reply = new byte[64];
+      int n = socket.getInputStream().read(reply);
+      return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("-NOAUTH");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private String describe(Throwable e) {
@@ -94,7 +144,8 @@ final class RedisConnector implements AutoCloseable {
     if (text.contains("WRONGPASS")
         || text.contains("NOAUTH")
         || text.contains("invalid password")
-        || text.contains("AUTH")) {
+        || text.contains("AUTH")
+        || asksForPassword()) {
       return "Redis at "
           + where()
           + " refused authentication: check the user name and password in the URI"
@@ -177,11 +228,15 @@ final class RedisConnector implements AutoCloseable {
   }
 
   private void shutdownClients() {
-    if (client != null) {
-      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
-    if (clusterClient != null) {
-      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    try {
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      if (clusterClient != null) {
+        clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+    } finally {
+      resources.shutdown(0, 2, TimeUnit.SECONDS); // ours: the clients do not shut it down
     }
   }
 }

@@ -69,7 +69,7 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
   private RedisStorage(Builder b) {
     this.namespace = b.namespace;
     String prefix = "{" + b.namespace + "}:";
-    this.connector = new RedisConnector(b.uri, b.cluster, b.commandTimeout);
+    this.connector = new RedisConnector(b.uri, b.cluster, b.commandTimeout, b.maxReconnectDelay);
     try {
       this.scripts =
           new LuaScripts(
@@ -87,13 +87,14 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     }
     LOG.info(
         "Redis storage on {} (cluster={}, operations as {}), namespace '{}', command timeout {},"
-            + " poll {}",
+            + " poll {}, reconnect delay up to {}",
         connector.where(),
         b.cluster,
         scripts.functions() ? "functions" : "scripts",
         b.namespace,
         b.commandTimeout,
-        b.pollInterval);
+        b.pollInterval,
+        b.maxReconnectDelay);
   }
 
   public static Builder builder() {
@@ -596,6 +597,7 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     public static final String DEFAULT_NAMESPACE = "baton";
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     private String uri = DEFAULT_URI;
@@ -603,11 +605,16 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     private String namespace = DEFAULT_NAMESPACE;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
     private boolean functions = true;
 
     private Builder() {}
 
-    /** {@code redis://[user:password@]host:port[/db]} or {@code rediss://...} for TLS. */
+    /**
+     * {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} for TLS, or {@code
+     * redis-sentinel://host:port[,host:port]#masterName} to find the master through Sentinels (on
+     * every reconnect, so a failover is followed).
+     */
     public Builder uri(String uri) {
       this.uri = uri;
       return this;
@@ -628,6 +635,16 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     /** How long one call may take before it fails (default 10 s). */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
+      return this;
+    }
+
+    /**
+     * The longest wait between two attempts to reconnect to a Redis that went away (default 1 s):
+     * attempts start 10 ms apart and double, with jitter, up to this. The storage so resumes at
+     * most this long after Redis is back (Lettuce's own default grows to 30 s).
+     */
+    public Builder maxReconnectDelay(Duration maxReconnectDelay) {
+      this.maxReconnectDelay = maxReconnectDelay;
       return this;
     }
 
@@ -655,8 +672,16 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
         throw new BatonException(
             "namespace must match " + NAMESPACE + " (no braces), got '" + namespace + "'");
       }
+      if (cluster && uri.startsWith("redis-sentinel")) {
+        throw new BatonException(
+            "a Redis Cluster is not reached through Sentinel: give a cluster node's redis:// URI,"
+                + " or cluster(false) for a Sentinel-managed master, got '"
+                + uri
+                + "'");
+      }
       positive("commandTimeout", commandTimeout);
       positive("pollInterval", pollInterval);
+      positive("maxReconnectDelay", maxReconnectDelay);
       return new RedisStorage(this);
     }
 

@@ -75,12 +75,58 @@ final class RedisServerProcess {
     throw new IOException("redis-server on port " + port + " did not answer PING; see " + dir);
   }
 
+  /**
+   * Starts a Sentinel (redis-server in sentinel mode) on this port that monitors {@code master} at
+   * {@code masterPort} with a quorum of one, declares it down after {@code downAfterMillis}, and
+   * fails over to a replica.
+   */
+  void startSentinel(String master, int masterPort, long downAfterMillis)
+      throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path conf = dir.resolve("sentinel.conf"); // Sentinel rewrites it: a fresh one each start
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "port " + port,
+            "bind 127.0.0.1",
+            "daemonize yes",
+            "dir " + dir,
+            "pidfile " + pidFile(),
+            "logfile " + dir.resolve("redis.log"),
+            "sentinel monitor " + master + " 127.0.0.1 " + masterPort + " 1",
+            "sentinel down-after-milliseconds " + master + " " + downAfterMillis,
+            "sentinel failover-timeout " + master + " 5000",
+            "sentinel parallel-syncs " + master + " 1",
+            ""));
+    if (run(List.of("redis-server", conf.toString(), "--sentinel")) != 0) {
+      throw new IOException(
+          "redis-server --sentinel did not start on port " + port + ", see " + dir);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (cli("ping").contains("PONG")) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new IOException("Sentinel on port " + port + " did not answer PING; see " + dir);
+  }
+
   /** Kills the server with SIGKILL, as a crash would. */
   void kill9() throws IOException, InterruptedException {
     long pid = Long.parseLong(Files.readString(pidFile()).trim());
     run(List.of("kill", "-9", Long.toString(pid)));
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
     Files.deleteIfExists(pidFile());
+  }
+
+  /** Sends {@code signal} (e.g. "STOP", "CONT") to the server process. */
+  void signal(String signal) throws IOException {
+    long pid = Long.parseLong(Files.readString(pidFile()).trim());
+    if (run(List.of("kill", "-" + signal, Long.toString(pid))) != 0) {
+      throw new IOException("kill -" + signal + " " + pid + " failed");
+    }
   }
 
   private static String[] concat(String[] a, String... b) {

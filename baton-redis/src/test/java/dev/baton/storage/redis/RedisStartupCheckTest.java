@@ -36,6 +36,29 @@ class RedisStartupCheckTest {
   }
 
   @Test
+  void sentinelWithoutSentinelsOrWithCluster() {
+    assertThatThrownBy(
+            () ->
+                RedisStorage.builder()
+                    .uri("redis-sentinel://127.0.0.1:1#baton")
+                    .commandTimeout(Duration.ofSeconds(2))
+                    .build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("redis-sentinel://127.0.0.1:1#baton");
+    assertThatThrownBy(
+            () ->
+                RedisStorage.builder()
+                    .uri("redis-sentinel://127.0.0.1:26379#baton")
+                    .cluster(true)
+                    .build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("not reached through Sentinel");
+    assertThatThrownBy(() -> RedisStorage.builder().maxReconnectDelay(Duration.ZERO).build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("maxReconnectDelay");
+  }
+
+  @Test
   void wrongPassword() throws Exception {
     assumeTrue(RedisServerProcess.installed(), "redis-server is not installed");
     RedisServerProcess redis =
