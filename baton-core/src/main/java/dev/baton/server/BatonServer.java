@@ -120,7 +120,13 @@ public final class BatonServer implements AutoCloseable {
             this::workerFreed);
     this.committer =
         new Committer(
-            storage, config.claimBatchSize(), runner, mayWrite, workers::done, this::workerFreed);
+            storage,
+            config.claimBatchSize(),
+            runner,
+            mayWrite,
+            this::outcomeWritten,
+            workers::done,
+            this::workerFreed);
     this.heartbeat =
         new Heartbeat(storage, config, hostName(), clock, workers::running, workers::get);
     this.claimLoop =
@@ -383,6 +389,10 @@ public final class BatonServer implements AutoCloseable {
 
   private void submitOutcome(JobRunner.Elected elected) {
     committer.submit(elected);
+  }
+
+  private void outcomeWritten(RunningJob job) {
+    handOvers.outcomeWritten(job.lease());
   }
 
   private void workerFreed() {

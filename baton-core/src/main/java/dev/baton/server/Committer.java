@@ -30,6 +30,7 @@ final class Committer implements Runnable {
   private final int batchSize;
   private final JobRunner runner;
   private final BooleanSupplier mayWrite;
+  private final Consumer<RunningJob> written;
   private final Consumer<RunningJob> done;
   private final Runnable afterBatch;
   private final LinkedBlockingQueue<JobRunner.Elected> queue = new LinkedBlockingQueue<>();
@@ -37,6 +38,8 @@ final class Committer implements Runnable {
   private volatile boolean closed;
 
   /**
+   * @param written called for each job whose outcome the storage answered (applied or refused),
+   *     before {@code done}
    * @param done called for each job once its outcome was written (or given up on)
    * @param afterBatch called after each write, e.g. to wake the claim loop
    */
@@ -45,12 +48,14 @@ final class Committer implements Runnable {
       int batchSize,
       JobRunner runner,
       BooleanSupplier mayWrite,
+      Consumer<RunningJob> written,
       Consumer<RunningJob> done,
       Runnable afterBatch) {
     this.storage = storage;
     this.batchSize = batchSize;
     this.runner = runner;
     this.mayWrite = mayWrite;
+    this.written = written;
     this.done = done;
     this.afterBatch = afterBatch;
   }
@@ -117,6 +122,7 @@ final class Committer implements Runnable {
       try {
         if (applied != null) {
           runner.applied(elected, applied.get(i));
+          written.accept(elected.job());
         }
       } catch (RuntimeException e) {
         log.error("unexpected error after writing job {}", elected.job().jobId(), e);

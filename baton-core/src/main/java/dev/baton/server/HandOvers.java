@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * worker at once, at most once per lease. The same lease may be pushed twice, or come back from
  * {@link JobStorage#leasedTo} after a push was lost, so every started hand-over is remembered for
  * {@link #REMEMBER_NANOS} (at most {@link #MAX_REMEMBERED} of them). The same look at {@code
- * leasedTo} ({@link #recover}) also finds jobs a claim leased whose answer was lost.
+ * leasedTo} ({@link #recover}) also finds jobs a claim leased whose answer was lost, and jobs whose
+ * outcome this server wrote but the storage lost (a Redis restart from an older snapshot, a
+ * failover to a replica that lagged): each runs again (at least once, as after a server's death).
  *
  * <p>Pushes arrive on a storage thread, which must never wait for the storage: starting a job only
  * queues it for a worker, and anything that writes (releasing a job pushed to a stopping server) or
@@ -41,7 +43,7 @@ final class HandOvers {
   private final BooleanSupplier stopping;
   private final Executor background;
   private final Consumer<Runnable> notClaiming;
-  private final Map<Lease, Long> started = new LinkedHashMap<>();
+  private final Map<Lease, Started> started = new LinkedHashMap<>(); // guarded by itself
   private final Object recovering = new Object();
 
   /** While {@link #recover} runs: every lease started meanwhile, claimed or handed over. */
@@ -87,6 +89,19 @@ final class HandOvers {
     return true;
   }
 
+  /**
+   * The storage answered the outcome of {@code lease}'s run (before the job leaves the running
+   * set): if the storage later says the lease is PROCESSING again, it lost that write.
+   */
+  void outcomeWritten(Lease lease) {
+    synchronized (started) {
+      Started s = started.get(lease);
+      if (s != null) {
+        s.outcomeWritten = true;
+      }
+    }
+  }
+
   /** A claimed job was started (after it entered the worker pool's running set). */
   void noteStarted(Lease lease) {
     Set<Lease> during = startedDuringRecovery;
@@ -127,14 +142,27 @@ final class HandOvers {
       List<LeasedJob> leased = storage.leasedTo(serverId);
       for (LeasedJob job : leased) {
         Lease lease = job.lease();
-        if (!before.contains(lease) && !during.contains(lease) && !remembered(lease)) {
+        if (before.contains(lease) || during.contains(lease) || holds(lease)) {
+          continue; // it runs here
+        }
+        Started s = rememberedStart(lease);
+        if (s == null) {
           log.info(
-              "server {}: job {} is leased to this server, which did not run it (a hand-over's"
-                  + " push or a claim's answer was lost); starting it",
+              "server {}: job {} is leased to this server, which does not run it (a hand-over's"
+                  + " push, a claim's answer or the job's outcome was lost); starting it",
               serverId,
               lease);
           handedOver(job);
-        }
+        } else if (s.outcomeWritten) {
+          log.warn(
+              "server {}: job {} is PROCESSING under this server again although its outcome was"
+                  + " written: the storage lost that write (a restart from an older snapshot, a"
+                  + " failover to a lagging replica); running it again",
+              serverId,
+              lease);
+          forget(lease);
+          handedOver(job);
+        } // else its push is being started right now
       }
     } catch (UnsupportedOperationException e) {
       cannotLook = true;
@@ -155,28 +183,41 @@ final class HandOvers {
     return job != null && job.fencingToken() >= lease.token();
   }
 
-  private boolean remembered(Lease lease) {
+  private Started rememberedStart(Lease lease) {
     synchronized (started) {
-      if (started.containsKey(lease)) {
-        return true;
-      }
+      return started.get(lease);
     }
-    return holds(lease);
+  }
+
+  private void forget(Lease lease) {
+    synchronized (started) {
+      started.remove(lease);
+    }
   }
 
   /** Remembers {@code lease}; false if it was already. */
   private boolean firstTime(Lease lease) {
     long now = System.nanoTime();
     synchronized (started) {
-      Iterator<Long> oldest = started.values().iterator();
+      Iterator<Started> oldest = started.values().iterator();
       while (oldest.hasNext()) {
-        long at = oldest.next();
+        long at = oldest.next().at;
         if (now - at < REMEMBER_NANOS && started.size() < MAX_REMEMBERED) {
           break;
         }
         oldest.remove();
       }
-      return started.putIfAbsent(lease, now) == null;
+      return started.putIfAbsent(lease, new Started(now)) == null;
+    }
+  }
+
+  /** A hand-over this server started; guarded by {@link #started}. */
+  private static final class Started {
+    final long at;
+    boolean outcomeWritten;
+
+    Started(long at) {
+      this.at = at;
     }
   }
 

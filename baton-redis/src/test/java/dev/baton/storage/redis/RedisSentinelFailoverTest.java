@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.baton.client.BatonClient;
 import dev.baton.client.JobView;
 import dev.baton.job.JobId;
-import dev.baton.job.JobType;
 import dev.baton.server.BatonServer;
-import dev.baton.server.BatonServerConfig;
 import dev.baton.state.JobState;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -46,10 +43,6 @@ class RedisSentinelFailoverTest {
   private static final long DOWN_AFTER_MILLIS = 1_000; // Sentinel's down-after-milliseconds
   private static final long JOB_MILLIS = 20; // 4 workers: about 2 s of work, the kill at a quarter
   private static final Path DIR = Path.of("target", "redis-failover");
-
-  record Work(int n) {}
-
-  static final JobType<Work> WORK = JobType.of("failover.work", Work.class);
 
   private final RedisServerProcess master =
       new RedisServerProcess(MASTER, DIR.resolve("master"), List.of("--appendonly", "no"));
@@ -84,35 +77,18 @@ class RedisSentinelFailoverTest {
         .until(() -> sentinel.cli("sentinel", "replicas", "baton").contains("" + REPLICA));
 
     String uri = "redis-sentinel://127.0.0.1:" + SENTINEL + "#baton";
-    Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
     try (RedisStorage clientStorage = storage(uri);
         RedisStorage serverStorage = storage(uri);
         RedisClient admin = RedisClient.create("redis://127.0.0.1:" + MASTER);
         StatefulRedisConnection<String, String> toMaster = admin.connect()) {
-      BatonServer server =
-          BatonServer.builder(serverStorage)
-              .config(
-                  BatonServerConfig.builder()
-                      .serverId("failover")
-                      .workers(4)
-                      .heartbeatInterval(Duration.ofMillis(200))
-                      .serverTimeout(Duration.ofSeconds(30)) // outlives the failover
-                      .pollInterval(Duration.ofMillis(500))
-                      .shutdownGrace(Duration.ofMillis(500))
-                      .build())
-              .handle(
-                  WORK,
-                  (args, ctx) -> {
-                    runs.computeIfAbsent(args.n(), n -> new AtomicInteger()).incrementAndGet();
-                    Thread.sleep(JOB_MILLIS);
-                  })
-              .build()
-              .start();
+      CountingServer counting = new CountingServer(serverStorage, "failover", JOB_MILLIS);
+      BatonServer server = counting.server;
+      Map<Integer, AtomicInteger> runs = counting.runs;
       try {
         BatonClient client = BatonClient.create(clientStorage);
         List<JobId> ids = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
-          ids.add(client.enqueue(WORK, new Work(i)).id());
+          ids.add(client.enqueue(CountingServer.NUMBERED, new CountingServer.Numbered(i)).id());
         }
         await()
             .atMost(Duration.ofSeconds(30))
@@ -144,7 +120,7 @@ class RedisSentinelFailoverTest {
         for (int i = 0; i < JOBS; i++) {
           assertThat(runs).containsKey(i);
         }
-        long again = runs.values().stream().filter(n -> n.get() > 1).count();
+        long again = counting.ranAgain();
         System.out.printf(
             "failover: %d of %d jobs had started when the master was killed; all SUCCEEDED %.1f s"
                 + " later; %d ran again (a write lost with the master)%n",

@@ -128,4 +128,59 @@ public abstract class OutageSuite extends ServerSuite {
         .atMost(Duration.ofSeconds(1))
         .until(() -> runs.get() == 1);
   }
+
+  /**
+   * The storage acknowledged a job's outcome and then lost it (a Redis restart from an older
+   * snapshot, a failover to a replica that lagged): the job is PROCESSING again under the server
+   * that ran it, which no longer runs it. The server's next look for such leases (here after a
+   * claim fails, as the outage would make one) runs the job again: at least once, never stuck.
+   */
+  @Test
+  void aJobWhoseWrittenOutcomeTheStorageLostRunsAgain() throws InterruptedException {
+    AtomicBoolean loseOutcome = new AtomicBoolean(true);
+    AtomicBoolean failNextClaim = new AtomicBoolean();
+    CountDownLatch claimed = new CountDownLatch(1);
+    // One job, so its outcome is written by finish (a batch of one), acknowledged, never stored.
+    JobStorage forgetful =
+        StorageInterceptor.around(
+            fixture().newStorage(),
+            "finish",
+            call -> {
+              if (!loseOutcome.getAndSet(false)) {
+                return call.get();
+              }
+              failNextClaim.set(true);
+              return true;
+            });
+    JobStorage lossy =
+        StorageInterceptor.around(
+            forgetful,
+            storage().handsOver() ? "claimOrOffer" : "claim",
+            call -> {
+              if (failNextClaim.getAndSet(false)) {
+                throw new IllegalStateException("storage unreachable (test)");
+              }
+              Object leased = call.get();
+              claimed.countDown();
+              return leased;
+            });
+    AtomicInteger runs = new AtomicInteger();
+    startServer(
+        lossy,
+        fastConfig("lost-outcome").serverTimeout(Duration.ofSeconds(60)).build(),
+        b -> b.handle(QUICK, (args, ctx) -> runs.incrementAndGet()));
+    // After the first claim, a storage that hands over has the server's offer: the job is handed
+    // over, the case where the server remembers having run that very lease.
+    assertThat(claimed.await(5, TimeUnit.SECONDS)).isTrue();
+
+    EnqueueResult r = client().enqueue(QUICK, new Work("outcome lost"));
+    await().atMost(PROMPTLY).until(() -> runs.get() == 2);
+    JobView done = awaitState(r.id(), JobState.SUCCEEDED);
+    assertThat(loseOutcome).isFalse();
+    assertThat(done.attempt()).isEqualTo(1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(1))
+        .until(() -> runs.get() == 2);
+  }
 }
