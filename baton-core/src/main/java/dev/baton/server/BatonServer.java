@@ -335,9 +335,10 @@ public final class BatonServer implements AutoCloseable {
             && !claimLoop.offering())) {
       return;
     }
-    offersAtLastLook = offers;
-    failedClaimsAtLastLook = failedClaims;
-    handOvers.recover();
+    if (handOvers.recover()) { // else the next tick tries again
+      offersAtLastLook = offers;
+      failedClaimsAtLastLook = failedClaims;
+    }
   }
 
   /** A claim succeeded after failed ones, whose jobs may be leased to this server unknown to it. */

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -52,6 +54,12 @@ final class HandOvers {
   /** The storage cannot list a server's leases ({@code leasedTo} is unsupported). */
   private volatile boolean cannotLook;
 
+  /** Counts outcomes of remembered hand-overs the storage answered, in order. */
+  private final AtomicLong outcomesWritten = new AtomicLong();
+
+  /** A look requested in the background has not started yet. */
+  private final AtomicBoolean lookQueued = new AtomicBoolean();
+
   HandOvers(
       String serverId,
       JobStorage storage,
@@ -76,7 +84,16 @@ final class HandOvers {
    */
   boolean handedOver(LeasedJob job) {
     Lease lease = job.lease();
-    if (!firstTime(lease) || holds(lease)) {
+    if (!firstTime(lease)) {
+      if (outcomeWrittenAt(lease) != 0) {
+        // The same lease again after its outcome was written: the storage lost that write and
+        // handed the job over anew (its fencing token rolled back with it). Or a late duplicate
+        // push: only a look at the storage can tell.
+        recoverInBackground();
+      }
+      return false;
+    }
+    if (holds(lease)) {
       return false;
     }
     if (stopping.getAsBoolean()) {
@@ -97,8 +114,16 @@ final class HandOvers {
     synchronized (started) {
       Started s = started.get(lease);
       if (s != null) {
-        s.outcomeWritten = true;
+        s.outcomeWrittenAt = outcomesWritten.incrementAndGet();
       }
+    }
+  }
+
+  /** When the storage answered {@code lease}'s outcome ({@link #outcomesWritten}); 0: not yet. */
+  private long outcomeWrittenAt(Lease lease) {
+    synchronized (started) {
+      Started s = started.get(lease);
+      return s == null ? 0 : s.outcomeWrittenAt;
     }
   }
 
@@ -110,9 +135,18 @@ final class HandOvers {
     }
   }
 
-  /** Looks for hand-overs whose push was lost and claims whose answer was, in the background. */
+  /**
+   * Looks for hand-overs whose push was lost, claims whose answer was and outcomes the storage
+   * lost, in the background; requests made while one waits to start are served by that one.
+   */
   void recoverInBackground() {
-    inBackground(this::recover);
+    if (lookQueued.compareAndSet(false, true)) {
+      inBackground(
+          () -> {
+            lookQueued.set(false); // a request from now on may know more: it queues another
+            recover();
+          });
+    }
   }
 
   /**
@@ -120,26 +154,43 @@ final class HandOvers {
    * a hand-over whose push was lost, or a claim whose answer was. A lease it started and that
    * finished while the read was on its way is either in the snapshot taken before the read (started
    * earlier: still running then, since the storage still had it PROCESSING) or in {@link
-   * #startedDuringRecovery} (started later).
+   * #startedDuringRecovery} (started later). A remembered hand-over that no longer runs is run
+   * again only if the storage answered its outcome before the read was sent: then the storage had
+   * that write and lost it (one answered later may simply not have been in the read yet).
+   *
+   * @return whether the look was made (false: the storage could not be read)
    */
-  void recover() {
+  boolean recover() {
     synchronized (recovering) {
       // While no claim is on its way (ClaimLoop#whileNotClaiming): a job claimed but not yet
       // started would be in the read, and in neither the snapshot nor the started set.
-      notClaiming.accept(this::recoverOnce);
+      boolean[] made = new boolean[1];
+      notClaiming.accept(() -> made[0] = recoverOnce());
+      return made[0];
     }
   }
 
-  private void recoverOnce() {
+  private boolean recoverOnce() {
     if (cannotLook) {
-      return;
+      return true;
     }
     Set<Lease> during = ConcurrentHashMap.newKeySet();
     startedDuringRecovery = during;
     try {
       Set<Lease> before =
           workers.running().stream().map(RunningJob::lease).collect(Collectors.toSet());
-      List<LeasedJob> leased = storage.leasedTo(serverId);
+      long writtenBeforeRead = outcomesWritten.get();
+      List<LeasedJob> leased;
+      try {
+        leased = storage.leasedTo(serverId);
+      } catch (UnsupportedOperationException e) {
+        cannotLook = true;
+        log.info(
+            "server {}: the storage cannot list a server's leases; a job whose claim answer or"
+                + " outcome was lost stays PROCESSING until this server stops or is declared dead",
+            serverId);
+        return true;
+      }
       for (LeasedJob job : leased) {
         Lease lease = job.lease();
         if (before.contains(lease) || during.contains(lease) || holds(lease)) {
@@ -153,7 +204,7 @@ final class HandOvers {
               serverId,
               lease);
           handedOver(job);
-        } else if (s.outcomeWritten) {
+        } else if (s.outcomeWrittenAt != 0 && s.outcomeWrittenAt <= writtenBeforeRead) {
           log.warn(
               "server {}: job {} is PROCESSING under this server again although its outcome was"
                   + " written: the storage lost that write (a restart from an older snapshot, a"
@@ -162,16 +213,12 @@ final class HandOvers {
               lease);
           forget(lease);
           handedOver(job);
-        } // else its push is being started right now
+        } // else its push is being started right now, or its outcome is being answered
       }
-    } catch (UnsupportedOperationException e) {
-      cannotLook = true;
-      log.info(
-          "server {}: the storage cannot list a server's leases; a job whose claim answer was lost"
-              + " stays PROCESSING until this server stops or is declared dead",
-          serverId);
+      return true;
     } catch (RuntimeException e) {
-      log.warn("server {} could not look for lost hand-overs: {}", serverId, e.toString());
+      log.warn("server {} could not look for leases it does not run: {}", serverId, e.toString());
+      return false;
     } finally {
       startedDuringRecovery = null;
     }
@@ -214,7 +261,9 @@ final class HandOvers {
   /** A hand-over this server started; guarded by {@link #started}. */
   private static final class Started {
     final long at;
-    boolean outcomeWritten;
+
+    /** Its place in {@link #outcomesWritten} once the storage answered its outcome; else 0. */
+    long outcomeWrittenAt;
 
     Started(long at) {
       this.at = at;

@@ -56,9 +56,7 @@ final class RedisConnector implements AutoCloseable {
         ClientResources.builder()
             .reconnectDelay(
                 Delay.equalJitter(
-                    FIRST_RECONNECT_DELAY.compareTo(maxReconnectDelay) < 0
-                        ? FIRST_RECONNECT_DELAY
-                        : maxReconnectDelay,
+                    Duration.ZERO,
                     maxReconnectDelay,
                     FIRST_RECONNECT_DELAY.toMillis(),
                     TimeUnit.MILLISECONDS))
@@ -120,8 +118,12 @@ final class RedisConnector implements AutoCloseable {
    * Lettuce sometimes reports a refused handshake only as a closed channel.
    */
   private boolean asksForPassword() {
-    if (!uri.getSentinels().isEmpty() || uri.isSsl() || uri.getHost() == null) {
-      return false;
+    char[] password = uri.getPassword();
+    if (!uri.getSentinels().isEmpty()
+        || uri.isSsl()
+        || uri.getHost() == null
+        || (password != null && password.length > 0)) {
+      return false; // a URI with a password: Lettuce's own message says what went wrong
     }
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), PROBE_TIMEOUT_MILLIS);
@@ -236,7 +238,8 @@ final class RedisConnector implements AutoCloseable {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
     } finally {
-      resources.shutdown(0, 2, TimeUnit.SECONDS); // ours: the clients do not shut it down
+      // Ours: the clients do not shut it down. Bounded, so that a close never hangs on it.
+      resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
   }
 }

@@ -672,7 +672,7 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
         throw new BatonException(
             "namespace must match " + NAMESPACE + " (no braces), got '" + namespace + "'");
       }
-      if (cluster && uri.startsWith("redis-sentinel")) {
+      if (cluster && (uri.startsWith("redis-sentinel") || uri.startsWith("rediss-sentinel"))) {
         throw new BatonException(
             "a Redis Cluster is not reached through Sentinel: give a cluster node's redis:// URI,"
                 + " or cluster(false) for a Sentinel-managed master, got '"
@@ -681,7 +681,10 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
       }
       positive("commandTimeout", commandTimeout);
       positive("pollInterval", pollInterval);
-      positive("maxReconnectDelay", maxReconnectDelay);
+      if (maxReconnectDelay == null || maxReconnectDelay.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new BatonException(
+            "maxReconnectDelay must be at least 1 ms, got " + maxReconnectDelay);
+      }
       return new RedisStorage(this);
     }
 

@@ -134,7 +134,6 @@ class RedisLostClaimAnswerTest {
             .during(Duration.ofMillis(500))
             .atMost(Duration.ofSeconds(2))
             .until(() -> runs.values().stream().allMatch(n -> n.get() == 1));
-        assertThat(runs).containsKey("round 1");
       } finally {
         server.close();
       }

@@ -121,14 +121,6 @@ final class RedisServerProcess {
     Files.deleteIfExists(pidFile());
   }
 
-  /** Sends {@code signal} (e.g. "STOP", "CONT") to the server process. */
-  void signal(String signal) throws IOException {
-    long pid = Long.parseLong(Files.readString(pidFile()).trim());
-    if (run(List.of("kill", "-" + signal, Long.toString(pid))) != 0) {
-      throw new IOException("kill -" + signal + " " + pid + " failed");
-    }
-  }
-
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

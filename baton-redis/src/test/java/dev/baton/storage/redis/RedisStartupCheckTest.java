@@ -53,9 +53,10 @@ class RedisStartupCheckTest {
                     .build())
         .isInstanceOf(BatonException.class)
         .hasMessageContaining("not reached through Sentinel");
-    assertThatThrownBy(() -> RedisStorage.builder().maxReconnectDelay(Duration.ZERO).build())
+    assertThatThrownBy(
+            () -> RedisStorage.builder().maxReconnectDelay(Duration.ofNanos(500)).build())
         .isInstanceOf(BatonException.class)
-        .hasMessageContaining("maxReconnectDelay");
+        .hasMessageContaining("maxReconnectDelay must be at least 1 ms");
   }
 
   @Test

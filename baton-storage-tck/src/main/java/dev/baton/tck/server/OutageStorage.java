@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -28,14 +30,25 @@ import java.util.function.Supplier;
  */
 final class OutageStorage implements JobStorage {
   private final JobStorage real;
+  private final ReadWriteLock gate = new ReentrantReadWriteLock();
   private volatile boolean down;
 
   OutageStorage(JobStorage real) {
     this.real = real;
   }
 
+  /**
+   * Cuts the connection once the calls already on their way have returned: none of them changes the
+   * storage after this (a claim that passed the check just before would otherwise lease a job
+   * created during the outage).
+   */
   void down() {
-    down = true;
+    gate.writeLock().lock();
+    try {
+      down = true;
+    } finally {
+      gate.writeLock().unlock();
+    }
   }
 
   void up() {
@@ -43,10 +56,15 @@ final class OutageStorage implements JobStorage {
   }
 
   private <T> T call(Supplier<T> op) {
-    if (down) {
-      throw new IllegalStateException("storage unreachable (simulated outage)");
+    gate.readLock().lock();
+    try {
+      if (down) {
+        throw new IllegalStateException("storage unreachable (simulated outage)");
+      }
+      return op.get();
+    } finally {
+      gate.readLock().unlock();
     }
-    return op.get();
   }
 
   @Override
