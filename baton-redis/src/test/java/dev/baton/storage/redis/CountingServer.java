@@ -19,9 +19,7 @@ final class CountingServer {
 
   static final JobType<Numbered> NUMBERED = JobType.of("redis-test.numbered", Numbered.class);
 
-  /** The number of a long job: it runs {@link #LONG_MILLIS}. */
-  static final int LONG = -1;
-
+  /** Jobs with a negative number run this long. */
   static final long LONG_MILLIS = 400;
 
   final Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
@@ -43,7 +41,7 @@ final class CountingServer {
                 NUMBERED,
                 (args, ctx) -> {
                   runs.computeIfAbsent(args.n(), n -> new AtomicInteger()).incrementAndGet();
-                  Thread.sleep(args.n() == LONG ? LONG_MILLIS : jobMillis);
+                  Thread.sleep(args.n() < 0 ? LONG_MILLIS : jobMillis);
                 })
             .build()
             .start();
