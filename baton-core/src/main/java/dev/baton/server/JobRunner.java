@@ -54,7 +54,7 @@ final class JobRunner {
     for (JobFilter filter : filters) {
       try {
         filter.onElect(election);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) { // an Error too: the job's outcome must not be lost
         log.warn("filter {} threw in onElect for job {}; skipped", filter, job.jobId(), e);
       }
     }
@@ -65,6 +65,34 @@ final class JobRunner {
     job.flushReports();
     job.finishing();
     return new Elected(job, worker, election.candidate());
+  }
+
+  /**
+   * The outcome of a run that broke in the server itself ({@code t} escaped {@link #run}: an Error
+   * while reading the arguments, say): FAILED with that error and no retry, since the same input
+   * would break the same way, so the job is not left PROCESSING under a server that no longer runs
+   * it. Null if nothing may be written (the server was killed).
+   */
+  Elected broken(RunningJob job, String worker, Throwable t) {
+    if (!mayWrite.getAsBoolean()) {
+      return null;
+    }
+    try {
+      job.flushReports();
+    } catch (RuntimeException e) {
+      log.debug("job {}: its last reports are lost: {}", job.jobId(), e.toString());
+    }
+    job.finishing();
+    return new Elected(
+        job,
+        worker,
+        new RunOutcome.Failed(
+            ExceptionInfo.of(t),
+            "server "
+                + config.serverId()
+                + " broke while running the job ("
+                + t
+                + "); requeue the job once the cause is fixed"));
   }
 
   /**

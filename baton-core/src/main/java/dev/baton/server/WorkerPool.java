@@ -160,7 +160,12 @@ final class WorkerPool {
     try {
       elected = runner.run(job);
     } catch (Throwable t) {
-      log.error("unexpected error running job {}", job.jobId(), t);
+      log.error("unexpected error running job {}; it fails with it", job.jobId(), t);
+      try {
+        elected = runner.broken(job, Thread.currentThread().getName(), t);
+      } catch (Throwable again) {
+        log.error("job {} stays PROCESSING until this server stops", job.jobId(), again);
+      }
     }
     try {
       if (elected != null) {

@@ -10,18 +10,32 @@ import dev.baton.server.BatonServer;
 import dev.baton.state.JobState;
 import dev.baton.state.StateEntry;
 import dev.baton.storage.JobSpec;
+import dev.baton.storage.JobStorage;
 import dev.baton.storage.NewJob;
+import dev.baton.tck.StorageInterceptor;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * Data, not magic: a job of an unknown type, or with arguments its handler cannot read, fails that
- * job at once (no retry) with a reason that says what to do; the server keeps running.
+ * job at once (no retry) with a reason that says what to do; the server keeps running. So does a
+ * job whose run broke inside the server itself.
  */
 public abstract class BadInputSuite extends ServerSuite {
   public record Count(int count) {}
 
+  /** Arguments whose reading throws an Error (as a deeply nested payload may): "boom". */
+  public record Explosive(String fuse) {
+    public Explosive {
+      if ("boom".equals(fuse)) {
+        throw new StackOverflowError("reading the arguments (test)");
+      }
+    }
+  }
+
   static final JobType<Count> COUNT = JobType.of("tck.count", Count.class);
+  static final JobType<Explosive> EXPLOSIVE = JobType.of("tck.explosive", Explosive.class);
   static final JobType<Count> UNKNOWN = JobType.of("tck.not-handled-here", Count.class);
 
   private BatonServer startCounter() {
@@ -64,6 +78,74 @@ public abstract class BadInputSuite extends ServerSuite {
     assertThat(entry.exception()).isNotNull();
 
     EnqueueResult good = client().enqueue(COUNT, new Count(2));
+    awaitState(good.id(), JobState.SUCCEEDED);
+    assertThat(server.isRunning()).isTrue();
+  }
+
+  @Test
+  void argumentsWhoseReadingThrowsAnErrorFailThatJobWithAClearReason() {
+    BatonServer server =
+        startServer(
+            fastConfig("strict").build(),
+            b -> b.handle(COUNT, (args, ctx) -> {}).handle(EXPLOSIVE, (args, ctx) -> {}));
+    JobId id = JobId.newId();
+    JobSpec explosive =
+        new JobSpec(
+            id,
+            EXPLOSIVE.name(),
+            "default",
+            "{\"fuse\":\"boom\"}",
+            "{}",
+            5,
+            null,
+            null,
+            null,
+            null);
+    storage().create(List.of(NewJob.now(explosive, "a payload the reader cannot survive")));
+
+    JobView failed = awaitState(id, JobState.FAILED);
+    assertThat(failed.attempt()).isEqualTo(1);
+    assertThat(entries(failed, JobState.SCHEDULED)).isEmpty();
+    assertThat(failed.lastEntry().reason())
+        .contains("cannot read the arguments of job type 'tck.explosive'")
+        .contains("requeue the job");
+
+    EnqueueResult good = client().enqueue(COUNT, new Count(3));
+    awaitState(good.id(), JobState.SUCCEEDED);
+    assertThat(server.isRunning()).isTrue();
+  }
+
+  /**
+   * An Error that escapes the run inside the server itself (here: the storage's {@code report},
+   * flushing the job's progress before its outcome) fails that job with it, no retry; it is not
+   * left PROCESSING under a server that no longer runs it. The server timeout is long, so no look
+   * at the server's leases can be what saves it.
+   */
+  @Test
+  void anErrorInsideTheServerFailsThatJobInsteadOfStrandingIt() {
+    JobStorage broken =
+        StorageInterceptor.before(
+            fixture().newStorage(),
+            "report",
+            args -> {
+              throw new LinkageError("a broken storage driver (test)");
+            });
+    BatonServer server =
+        startServer(
+            broken,
+            fastConfig("broken").serverTimeout(Duration.ofSeconds(60)).build(),
+            b ->
+                b.handle(COUNT, (args, ctx) -> {})
+                    .handle(EXPLOSIVE, (args, ctx) -> ctx.progress(50)));
+    EnqueueResult r = client().enqueue(EXPLOSIVE, new Explosive("safe"));
+
+    JobView failed = awaitState(r.id(), JobState.FAILED);
+    assertThat(entries(failed, JobState.SCHEDULED)).isEmpty();
+    assertThat(failed.lastEntry().reason())
+        .contains("server broken broke while running the job")
+        .contains("LinkageError")
+        .contains("requeue the job");
+    EnqueueResult good = client().enqueue(COUNT, new Count(4));
     awaitState(good.id(), JobState.SUCCEEDED);
     assertThat(server.isRunning()).isTrue();
   }

@@ -108,4 +108,22 @@ public abstract class FiltersSuite extends ServerSuite {
     assertThat(entries(failed, JobState.SCHEDULED)).isEmpty();
     assertThat(failed.lastEntry().exception().message()).isEqualTo("boom");
   }
+
+  /** A filter that throws an Error from onElect is logged and skipped, as for an exception. */
+  @Test
+  void aFilterThrowingAnErrorFromOnElectIsSkipped() {
+    startServer(
+        fastConfig("error-filter").serverTimeout(Duration.ofSeconds(60)).build(),
+        b ->
+            b.handle(ORDER, (args, ctx) -> {})
+                .filter(
+                    new JobFilter() {
+                      @Override
+                      public void onElect(ElectContext context) {
+                        throw new AssertionError("a broken filter (test)");
+                      }
+                    }));
+    EnqueueResult r = client().enqueue(ORDER, new Order("o4", false));
+    awaitState(r.id(), JobState.SUCCEEDED);
+  }
 }
