@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +50,45 @@ class TwoInstancesTest {
     return Files.readString(dir.resolve(serverId + ".txt"));
   }
 
-  private void awaitRunning(String serverId) {
-    await("app " + serverId + " running")
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> output(serverId).contains("Running. Press Ctrl-C"));
+  private void awaitRunning(String serverId, Process app) throws IOException {
+    try {
+      await("app " + serverId + " running")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> output(serverId).contains("Running. Press Ctrl-C"));
+    } catch (ConditionTimeoutException e) {
+      // Once failed on CI without a trace: say what the app printed and where its threads were.
+      throw new AssertionError(
+          "app "
+              + serverId
+              + " is not running after 60 s ("
+              + (app.isAlive() ? "alive" : "exited with " + app.exitValue())
+              + "); its output:\n"
+              + output(serverId)
+              + "\nits threads:\n"
+              + threadDump(app),
+          e);
+    }
+  }
+
+  private static String threadDump(Process app) {
+    if (!app.isAlive()) {
+      return "(none: it exited)";
+    }
+    try {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      Process dump =
+          new ProcessBuilder(jcmd.toString(), Long.toString(app.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String text = new String(dump.getInputStream().readAllBytes());
+      dump.waitFor(10, TimeUnit.SECONDS);
+      return text;
+    } catch (IOException e) {
+      return "(jcmd failed: " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
   }
 
   @Test
@@ -60,8 +96,8 @@ class TwoInstancesTest {
     Process a = start("twin-a");
     Process b = start("twin-b");
     try (JdbcStorage storage = JdbcStorage.h2File(dir.resolve("data")).build()) {
-      awaitRunning("twin-a");
-      awaitRunning("twin-b");
+      awaitRunning("twin-a", a);
+      awaitRunning("twin-b", b);
       BatonClient client = BatonClient.create(storage);
 
       // Eight jobs of 1.2 s on two servers of two workers each: both must take a share.
