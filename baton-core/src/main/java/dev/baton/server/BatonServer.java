@@ -8,10 +8,14 @@ import dev.baton.job.JobHandler;
 import dev.baton.job.JobId;
 import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
+import dev.baton.stats.OutcomeCounters;
+import dev.baton.stats.StatsFilter;
+import dev.baton.stats.StatsPlugin;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
 import dev.baton.storage.LeasedJob;
 import dev.baton.storage.RunOutcome;
+import dev.baton.storage.StatsStorage;
 import dev.baton.storage.StorageListener;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -89,17 +93,30 @@ public final class BatonServer implements AutoCloseable {
               json, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
     }
     filters.addAll(b.filters);
+    // Statistics count what the storage applied; innermost in the chain, they time the handler.
+    StatsStorage stats = config.stats() && storage instanceof StatsStorage s ? s : null;
+    OutcomeCounters counters = stats == null ? null : new OutcomeCounters(clock::now);
+    if (counters != null) {
+      filters.add(
+          new StatsFilter(
+              counters, job -> job instanceof RunningJob r ? r.leased().createdAt() : null));
+    }
     this.filterNames = filters.stream().map(f -> f.getClass().getSimpleName()).toList();
     List<ServerPlugin> all = new ArrayList<>();
     // Built-ins run unless the builder was given a plugin of the same class, which replaces it
     // (a RecurringPlugin with another tick, say). Recurring is on by default so that recurring
     // jobs defined through any client fire without extra wiring.
     List<ServerPlugin> builtIns =
-        List.of(
-            new PromotionPlugin(config.promotionInterval()),
-            new RescuePlugin(config.serverTimeout(), config.rescueInterval()),
-            new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()),
-            new dev.baton.recurring.RecurringPlugin());
+        new ArrayList<>(
+            List.of(
+                new PromotionPlugin(config.promotionInterval()),
+                new RescuePlugin(config.serverTimeout(), config.rescueInterval(), config.stats()),
+                new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()),
+                new dev.baton.recurring.RecurringPlugin()));
+    if (counters != null) {
+      String detail = "queues " + config.queues() + ", " + config.workers() + " workers";
+      builtIns.add(new StatsPlugin(counters, stats, () -> !frozen, detail));
+    }
     for (ServerPlugin builtIn : builtIns) {
       if (b.plugins.stream().noneMatch(p -> p.getClass() == builtIn.getClass())) {
         all.add(builtIn);

@@ -49,6 +49,10 @@ public final class BatonServerConfig {
   public static final int DEFAULT_PURGE_BATCH_SIZE = 500;
   public static final Duration DEFAULT_REPORT_FLUSH_INTERVAL = Duration.ofSeconds(1);
   public static final boolean DEFAULT_INTERRUPT_ON_CANCEL = false;
+
+  /** Outcome counters and server events are recorded when the storage can keep them. */
+  public static final boolean DEFAULT_STATS = true;
+
   public static final int MAX_WORKERS = 10_000;
 
   private final String serverId;
@@ -66,6 +70,7 @@ public final class BatonServerConfig {
   private final Duration rescueInterval;
   private final Duration reportFlushInterval;
   private final boolean interruptOnCancel;
+  private final boolean stats;
 
   private BatonServerConfig(Builder b) {
     this.serverId = b.serverId == null ? defaultServerId() : b.serverId;
@@ -88,6 +93,7 @@ public final class BatonServerConfig {
                 : DEFAULT_MAX_RESCUE_INTERVAL;
     this.reportFlushInterval = b.reportFlushInterval;
     this.interruptOnCancel = b.interruptOnCancel;
+    this.stats = b.stats;
   }
 
   public static Builder builder() {
@@ -195,6 +201,16 @@ public final class BatonServerConfig {
     return interruptOnCancel;
   }
 
+  /**
+   * Whether the server records per-minute outcome counters and its server events (started, stopped,
+   * peers declared dead) for dashboards, when the storage is a {@link
+   * dev.baton.storage.StatsStorage}; default true. Counting costs a map increment per job; the
+   * counters are written once a second at most.
+   */
+  public boolean stats() {
+    return stats;
+  }
+
   @Override
   public String toString() {
     return "serverId="
@@ -226,7 +242,9 @@ public final class BatonServerConfig {
         + ", reportFlushInterval="
         + reportFlushInterval
         + ", interruptOnCancel="
-        + interruptOnCancel;
+        + interruptOnCancel
+        + ", stats="
+        + stats;
   }
 
   /** Builds a {@link BatonServerConfig}; everything is checked in {@link #build()}. */
@@ -246,6 +264,7 @@ public final class BatonServerConfig {
     private Duration rescueInterval;
     private Duration reportFlushInterval = DEFAULT_REPORT_FLUSH_INTERVAL;
     private boolean interruptOnCancel = DEFAULT_INTERRUPT_ON_CANCEL;
+    private boolean stats = DEFAULT_STATS;
 
     private Builder() {}
 
@@ -325,6 +344,14 @@ public final class BatonServerConfig {
 
     public Builder interruptOnCancel(boolean interruptOnCancel) {
       this.interruptOnCancel = interruptOnCancel;
+      return this;
+    }
+
+    /**
+     * Whether to record outcome counters and server events (see {@link BatonServerConfig#stats()}).
+     */
+    public Builder stats(boolean stats) {
+      this.stats = stats;
       return this;
     }
 

@@ -1,6 +1,8 @@
 package dev.baton.server;
 
 import dev.baton.storage.RescuedServer;
+import dev.baton.storage.ServerEvent;
+import dev.baton.storage.StatsStorage;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,15 +10,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Declares dead every server silent for longer than the server timeout and requeues its jobs at the
  * head of their queues ({@link dev.baton.storage.JobStorage#rescueDeadServers}). Every live server
- * runs it; the storage makes each rescue happen once.
+ * runs it; the storage makes each rescue happen once. On a {@link StatsStorage} it records each
+ * rescue as a {@link ServerEvent.Kind#DECLARED_DEAD} event, unless told not to.
  */
 public final class RescuePlugin extends PeriodicPlugin {
   private static final Logger log = LoggerFactory.getLogger(RescuePlugin.class);
   private final Duration serverTimeout;
+  private final boolean recordEvents;
+  private volatile boolean eventFailed;
 
   public RescuePlugin(Duration serverTimeout, Duration interval) {
+    this(serverTimeout, interval, true);
+  }
+
+  /**
+   * @param recordEvents whether to record rescues as server events when the storage can keep them
+   */
+  public RescuePlugin(Duration serverTimeout, Duration interval, boolean recordEvents) {
     super("rescue", interval);
     this.serverTimeout = serverTimeout;
+    this.recordEvents = recordEvents;
   }
 
   @Override
@@ -31,6 +44,38 @@ public final class RescuePlugin extends PeriodicPlugin {
           serverTimeout,
           dead.requeued().size(),
           dead.requeued());
+      if (recordEvents && context.storage() instanceof StatsStorage stats) {
+        record(stats, context, dead);
+      }
+    }
+  }
+
+  /** The rescue already happened: a failure to record it is logged (WARN once) and ignored. */
+  private void record(StatsStorage stats, PluginContext context, RescuedServer dead) {
+    try {
+      stats.addServerEvent(
+          new ServerEvent(
+              context.storage().now(),
+              ServerEvent.Kind.DECLARED_DEAD,
+              dead.serverId(),
+              context.serverId(),
+              dead.requeued().size(),
+              "silent since "
+                  + dead.lastBeat()
+                  + " (timeout "
+                  + serverTimeout
+                  + "); "
+                  + dead.requeued().size()
+                  + " jobs requeued"));
+    } catch (RuntimeException e) {
+      if (!eventFailed) {
+        eventFailed = true;
+        log.warn(
+            "could not record that server {} was declared dead: {}", dead.serverId(), e.toString());
+      } else {
+        log.debug(
+            "could not record that server {} was declared dead: {}", dead.serverId(), e.toString());
+      }
     }
   }
 }

@@ -94,6 +94,22 @@ public abstract class StorageConformanceKit {
   }
 
   @Nested
+  class MonitorSearch extends dev.baton.tck.spi.MonitorSearchSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class Stats extends dev.baton.tck.spi.StatsStorageSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
   class HandOver extends dev.baton.tck.spi.HandOverSuite {
     @Override
     protected StorageFixture createFixture() {

@@ -6,8 +6,10 @@ import dev.baton.storage.Completion;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobPage;
 import dev.baton.storage.JobQuery;
 import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobSearch;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.KeyStatus;
 import dev.baton.storage.Lease;
@@ -15,6 +17,8 @@ import dev.baton.storage.LeasedJob;
 import dev.baton.storage.LockLease;
 import dev.baton.storage.LockStorage;
 import dev.baton.storage.LogLine;
+import dev.baton.storage.LogPage;
+import dev.baton.storage.MinuteStats;
 import dev.baton.storage.NewJob;
 import dev.baton.storage.Page;
 import dev.baton.storage.QueueStats;
@@ -22,8 +26,11 @@ import dev.baton.storage.RecurringRecord;
 import dev.baton.storage.RescuedServer;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.ServerBeat;
+import dev.baton.storage.ServerEvent;
 import dev.baton.storage.ServerRecord;
+import dev.baton.storage.StatsStorage;
 import dev.baton.storage.StorageListener;
+import dev.baton.storage.UniqueHold;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +52,7 @@ import java.util.function.Supplier;
  *
  * <p>Time comes from the {@link Clock} given at construction, so tests can drive it.
  */
-public final class InMemoryStorage implements JobStorage, LockStorage, JobMonitor {
+public final class InMemoryStorage implements JobStorage, LockStorage, JobMonitor, StatsStorage {
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Outbox outbox = new Outbox();
@@ -54,6 +61,8 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   private final Admission admission = new Admission(table, moves);
   private final Servers servers = new Servers();
   private final NamedLocks locks = new NamedLocks();
+  private final MonitorQueries monitor = new MonitorQueries(table);
+  private final StatsTables stats = new StatsTables();
   private final Map<String, RecurringRecord> recurring = new TreeMap<>();
   private final List<StorageListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -311,6 +320,33 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   }
 
   @Override
+  public JobPage searchJobs(JobSearch search) {
+    Objects.requireNonNull(search, "search");
+    return locked(() -> monitor.search(search));
+  }
+
+  @Override
+  public Optional<JobRecord> job(JobId id) {
+    return locked(() -> monitor.job(id));
+  }
+
+  @Override
+  public LogPage logs(JobId id, long from, int limit) {
+    return locked(() -> monitor.logs(id, from, limit));
+  }
+
+  @Override
+  public List<JobRecord> continuations(JobId parent, int limit) {
+    return locked(() -> monitor.continuations(parent, limit));
+  }
+
+  @Override
+  public List<UniqueHold> uniqueKeys(int limit) {
+    MonitorQueries.checkLimit(limit);
+    return locked(() -> table.uniques.held(now(), limit));
+  }
+
+  @Override
   public List<ServerRecord> servers() {
     return locked(
         () -> {
@@ -343,5 +379,42 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   @Override
   public List<LockLease> locks() {
     return locked(() -> locks.active(now()));
+  }
+
+  // ---------------------------------------------------------------- StatsStorage
+
+  @Override
+  public void addStats(List<MinuteStats> deltas) {
+    List<MinuteStats> copy = List.copyOf(deltas);
+    locked(
+        () -> {
+          stats.add(copy);
+          return null;
+        });
+  }
+
+  @Override
+  public List<MinuteStats> stats(Instant from, Instant to) {
+    return locked(() -> stats.read(from, to));
+  }
+
+  @Override
+  public int pruneStats(Instant before) {
+    return locked(() -> stats.prune(before));
+  }
+
+  @Override
+  public void addServerEvent(ServerEvent event) {
+    Objects.requireNonNull(event, "event");
+    locked(
+        () -> {
+          stats.addEvent(event);
+          return null;
+        });
+  }
+
+  @Override
+  public List<ServerEvent> serverEvents(int limit) {
+    return locked(() -> stats.newestEvents(limit));
   }
 }

@@ -91,6 +91,10 @@ final class JobEntry {
   }
 
   JobRecord toRecord(BlockInfo blocked, boolean full) {
+    return toRecord(blocked, full, full);
+  }
+
+  JobRecord toRecord(BlockInfo blocked, boolean withHistory, boolean withLogs) {
     return new JobRecord(
         spec,
         state,
@@ -103,7 +107,7 @@ final class JobEntry {
         expireAt,
         progress,
         blocked,
-        full ? history : List.of(),
-        full ? logs : List.of());
+        withHistory ? history : List.of(),
+        withLogs ? logs : List.of());
   }
 }

@@ -36,6 +36,12 @@ final class JobTable {
   final TreeSet<Due> scheduled = new TreeSet<>();
   final TreeSet<Due> expiring = new TreeSet<>();
 
+  /** Every job by state, newest state change first, for the dashboard's bounded scans. */
+  final Listing listing = new Listing();
+
+  /** Every job's continuations (in any state) by parent, in creation order. */
+  private final Map<JobId, List<JobId>> children = new HashMap<>();
+
   /** BLOCKED jobs with a max wait, by the time they give up. */
   final TreeSet<Due> waitDeadlines = new TreeSet<>();
 
@@ -57,6 +63,16 @@ final class JobTable {
 
   void add(JobEntry job) {
     jobs.put(job.id(), job);
+    JobId parent = job.spec.parent();
+    if (parent != null) {
+      children.computeIfAbsent(parent, k -> new ArrayList<>(2)).add(job.id());
+    }
+  }
+
+  /** The continuations of {@code parent}, oldest first, at most {@code limit}. */
+  List<JobId> children(JobId parent, int limit) {
+    List<JobId> ids = children.getOrDefault(parent, List.of());
+    return List.copyOf(ids.subList(0, Math.min(limit, ids.size())));
   }
 
   /** Moves {@code job} to {@code to}, recording the history entry and updating every index. */
@@ -94,9 +110,11 @@ final class JobTable {
     }
     expireAt(job, null);
     counts.move(job.queue(), from, to);
+    listing.remove(job);
     job.state = to;
     job.stateAt = now;
     job.stateSeq = nextSeq();
+    listing.add(job);
     job.record(to, now, serverId, worker, reason, error);
     switch (to) {
       case ENQUEUED -> {
@@ -157,7 +175,13 @@ final class JobTable {
       scheduled.remove(new Due(job.runAt, job.seq, job.id()));
     }
     counts.move(job.queue(), job.state, null);
+    listing.remove(job);
     jobs.remove(job.id());
+    JobId parent = job.spec.parent();
+    List<JobId> siblings = parent == null ? null : children.get(parent);
+    if (siblings != null && siblings.remove(job.id()) && siblings.isEmpty()) {
+      children.remove(parent);
+    }
   }
 
   /** The queue's ENQUEUED jobs by position (live view; may be changed while walked). */
@@ -180,6 +204,10 @@ final class JobTable {
   }
 
   JobRecord record(JobEntry job, boolean full) {
+    return record(job, full, full);
+  }
+
+  JobRecord record(JobEntry job, boolean withHistory, boolean withLogs) {
     BlockInfo blocked = null;
     if (job.state == JobState.BLOCKED && job.blockedOn != null) {
       Permit p = job.blockedOn;
@@ -187,7 +215,7 @@ final class JobTable {
           new BlockInfo(
               p, keys.holders(p), keys.position(p, job.id()), job.blockedSince, job.wakeAt);
     }
-    return job.toRecord(blocked, full);
+    return job.toRecord(blocked, withHistory, withLogs);
   }
 
   Page<JobRecord> find(JobQuery q) {

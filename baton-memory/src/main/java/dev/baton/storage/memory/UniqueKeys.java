@@ -2,10 +2,13 @@ package dev.baton.storage.memory;
 
 import dev.baton.concurrency.Uniqueness;
 import dev.baton.job.JobId;
+import dev.baton.storage.UniqueHold;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Held uniqueness keys: which job holds each, and until when for a TTL key. */
 final class UniqueKeys {
@@ -15,7 +18,8 @@ final class UniqueKeys {
     }
   }
 
-  private final Map<String, Hold> holds = new HashMap<>();
+  /** By key, so a dashboard lists them in order without sorting. */
+  private final Map<String, Hold> holds = new TreeMap<>();
 
   /** The job holding {@code key} now, if any. */
   Optional<JobId> holder(String key, Instant now) {
@@ -51,6 +55,21 @@ final class UniqueKeys {
     if (unique != null && unique.hold() == Uniqueness.Hold.UNTIL_START) {
       release(unique, id);
     }
+  }
+
+  /** The keys held now, ordered by key, at most {@code limit}. */
+  List<UniqueHold> held(Instant now, int limit) {
+    List<UniqueHold> out = new ArrayList<>();
+    for (Map.Entry<String, Hold> e : holds.entrySet()) {
+      if (out.size() == limit) {
+        break;
+      }
+      Hold hold = e.getValue();
+      if (hold.live(now)) {
+        out.add(new UniqueHold(e.getKey(), hold.holder(), hold.expireAt()));
+      }
+    }
+    return out;
   }
 
   int purgeExpired(Instant now) {

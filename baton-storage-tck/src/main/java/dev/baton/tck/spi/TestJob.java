@@ -33,6 +33,7 @@ public final class TestJob implements Cloneable {
   private Instant runAt;
   private Duration delay;
   private String reason = "created by the kit";
+  private String argsJson = "{\"n\":1}";
 
   private TestJob() {}
 
@@ -126,6 +127,13 @@ public final class TestJob implements Cloneable {
     return t;
   }
 
+  /** Arguments as JSON (default {@code {"n":1}}). */
+  public TestJob args(String json) {
+    TestJob t = copy();
+    t.argsJson = json;
+    return t;
+  }
+
   public TestJob reason(String why) {
     TestJob t = copy();
     t.reason = why;
@@ -141,7 +149,7 @@ public final class TestJob implements Cloneable {
         id,
         type,
         queue,
-        "{\"n\":1}",
+        argsJson,
         "{}",
         3,
         parent,
