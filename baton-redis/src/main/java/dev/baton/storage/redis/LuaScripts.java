@@ -44,11 +44,14 @@ final class LuaScripts {
   /** Every operation script (not lib.lua), in the library. */
   static final List<String> OPERATIONS =
       List.of(
+          "addevent",
+          "addstats",
           "claim",
           "count",
           "create",
           "delete",
           "deregister",
+          "events",
           "extendlock",
           "find",
           "finish",
@@ -57,10 +60,13 @@ final class LuaScripts {
           "heartbeat",
           "jobs",
           "keys",
+          "kids",
           "leased",
           "locks",
+          "logs",
           "now",
           "promote",
+          "prunestats",
           "purge",
           "queues",
           "ready",
@@ -70,8 +76,11 @@ final class LuaScripts {
           "requeue",
           "rescue",
           "saverecurring",
+          "search",
           "servers",
+          "stats",
           "trylock",
+          "uniques",
           "unlock",
           "version");
 

@@ -46,6 +46,15 @@ final class RedisRows {
         Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000));
   }
 
+  /** The least whole microsecond at or after {@code at}, as text ("" for null): for bounds. */
+  static String ceilMicros(Instant at) {
+    if (at == null) {
+      return "";
+    }
+    long us = Long.parseLong(micros(at));
+    return Long.toString(at.getNano() % 1_000 == 0 ? us : us + 1);
+  }
+
   static String micros(Duration d) {
     return Long.toString(Math.max(0, d.toNanos() / 1_000));
   }
@@ -300,7 +309,7 @@ final class RedisRows {
     return out;
   }
 
-  private static List<LogLine> logs(List<?> lines) {
+  static List<LogLine> logs(List<?> lines) {
     List<LogLine> out = new ArrayList<>();
     if (lines == null) {
       return out;

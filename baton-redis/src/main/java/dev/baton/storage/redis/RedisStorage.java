@@ -12,8 +12,10 @@ import dev.baton.storage.Completion;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobPage;
 import dev.baton.storage.JobQuery;
 import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobSearch;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.KeyStatus;
 import dev.baton.storage.Lease;
@@ -21,6 +23,8 @@ import dev.baton.storage.LeasedJob;
 import dev.baton.storage.LockLease;
 import dev.baton.storage.LockStorage;
 import dev.baton.storage.LogLine;
+import dev.baton.storage.LogPage;
+import dev.baton.storage.MinuteStats;
 import dev.baton.storage.NewJob;
 import dev.baton.storage.Page;
 import dev.baton.storage.QueueStats;
@@ -28,8 +32,11 @@ import dev.baton.storage.RecurringRecord;
 import dev.baton.storage.RescuedServer;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.ServerBeat;
+import dev.baton.storage.ServerEvent;
 import dev.baton.storage.ServerRecord;
+import dev.baton.storage.StatsStorage;
 import dev.baton.storage.StorageListener;
+import dev.baton.storage.UniqueHold;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,13 +55,14 @@ import org.slf4j.LoggerFactory;
  * server's {@code TIME} as the clock. All keys of a namespace share the hash tag {@code
  * {namespace}}, so the scripts work unchanged on Redis Cluster. Claims record the owner and bump
  * the fencing token in the same script that admits the job; pub/sub carries wake-ups and lease
- * revocations. Key layout and persistence advice: docs/redis.md.
+ * revocations. The dashboard's bounded reads are {@code RedisReads}, its counters and server events
+ * {@code RedisStats}. Key layout and persistence advice: docs/redis.md.
  *
  * <pre>{@code
  * RedisStorage storage = RedisStorage.builder().uri("redis://localhost:6379").build();
  * }</pre>
  */
-public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
+public final class RedisStorage implements JobStorage, LockStorage, JobMonitor, StatsStorage {
   private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
 
   private static final ScriptOutputType MULTI = ScriptOutputType.MULTI;
@@ -64,6 +72,8 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
   private final RedisConnector connector;
   private final LuaScripts scripts;
   private final RedisNotifications notifications;
+  private final RedisReads reads;
+  private final RedisStats stats;
   private final String namespace;
 
   private RedisStorage(Builder b) {
@@ -81,6 +91,8 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
       this.notifications =
           new RedisNotifications(connector, prefix, b.pollInterval, this::queuesWithWork);
       RedisPreflight.check(connector, scripts);
+      this.reads = new RedisReads(scripts);
+      this.stats = new RedisStats(scripts);
     } catch (RuntimeException e) {
       connector.close();
       throw e;
@@ -149,7 +161,7 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
 
   @Override
   public Optional<JobRecord> find(JobId id) {
-    List<Object> out = scripts.run("find", MULTI, id.toString());
+    List<Object> out = scripts.run("find", MULTI, id.toString(), "1");
     if (out == null || out.isEmpty() || out.get(0) == null) {
       return Optional.empty();
     }
@@ -513,6 +525,31 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
   }
 
   @Override
+  public JobPage searchJobs(JobSearch search) {
+    return reads.search(search);
+  }
+
+  @Override
+  public Optional<JobRecord> job(JobId id) {
+    return reads.job(id);
+  }
+
+  @Override
+  public LogPage logs(JobId id, long from, int limit) {
+    return reads.logs(id, from, limit);
+  }
+
+  @Override
+  public List<JobRecord> continuations(JobId parent, int limit) {
+    return reads.continuations(parent, limit);
+  }
+
+  @Override
+  public List<UniqueHold> uniqueKeys(int limit) {
+    return reads.uniqueKeys(limit);
+  }
+
+  @Override
   public List<ServerRecord> servers() {
     List<Object> out = scripts.run("servers", MULTI);
     List<ServerRecord> list = new ArrayList<>(out.size());
@@ -575,6 +612,33 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor {
     }
     list.sort(java.util.Comparator.comparing(LockLease::name));
     return list;
+  }
+
+  // ---------------------------------------------------------------- stats (RedisStats)
+
+  @Override
+  public void addStats(List<MinuteStats> deltas) {
+    stats.addStats(deltas);
+  }
+
+  @Override
+  public List<MinuteStats> stats(Instant from, Instant to) {
+    return stats.stats(from, to);
+  }
+
+  @Override
+  public int pruneStats(Instant before) {
+    return stats.pruneStats(before);
+  }
+
+  @Override
+  public void addServerEvent(ServerEvent event) {
+    stats.addServerEvent(event);
+  }
+
+  @Override
+  public List<ServerEvent> serverEvents(int limit) {
+    return stats.serverEvents(limit);
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -242,9 +242,12 @@ local function toTail(j)
   pubQueues[j.queue] = true
 end
 
+-- Held keys are also listed in uqs (uniqueKeys; score 0, so members sort by key), TTL holds in
+-- uqx by expiry as well (their entries go in purge once the key has expired).
 local function releaseUnique(j)
   if j.uk and j.uh ~= 'TTL' and redis.call('GET', P .. 'uq:' .. j.uk) == j.id then
     redis.call('DEL', P .. 'uq:' .. j.uk)
+    redis.call('ZREM', P .. 'uqs', j.uk)
   end
 end
 
@@ -683,6 +686,9 @@ local function defineRare()
         if parent ~= '' then
           add('parent', parent)
           add('cond', cond)
+          -- Every continuation of the parent, by creation (continuations(); c: keeps the
+          -- AWAITING ones only). Deleted with the parent's purge.
+          redis.call('ZADD', P .. 'kc:' .. parent, NOWS, id)
         end
         if A[b + 8] ~= '' then
           add('conc', A[b + 8])
@@ -739,9 +745,12 @@ local function defineRare()
         if uk ~= '' and target ~= 'DELETED' then
           if uttl ~= '' then
             redis.call('SET', P .. 'uq:' .. uk, id, 'PX', math.max(1, math.floor(tonumber(uttl) / 1000)))
+            redis.call('ZADD', P .. 'uqx', ts(NOW + tonumber(uttl)), uk)
           else
             redis.call('SET', P .. 'uq:' .. uk, id)
+            redis.call('ZREM', P .. 'uqx', uk)
           end
+          redis.call('ZADD', P .. 'uqs', 0, uk)
         end
         table.insert(out, id)
         table.insert(out, 1)

@@ -9,6 +9,8 @@ redis.call('HDEL', J(j.id), 'runAt', 'bn')
 redis.call('HSET', J(j.id), 'att', 1)
 if j.uk and j.uh ~= 'TTL' and not redis.call('GET', P .. 'uq:' .. j.uk) then
   redis.call('SET', P .. 'uq:' .. j.uk, j.id)
+  redis.call('ZREM', P .. 'uqx', j.uk)
+  redis.call('ZADD', P .. 'uqs', 0, j.uk)
 end
 setState(j, 'ENQUEUED')
 toTail(j)

@@ -19,13 +19,16 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The hot paths' shortcuts in the stored data: the plain-job mark ({@code pl}) and PROCESSING
  * counted from the lease sets, not from an {@code st:PROCESSING} index; and data written before
- * either existed (jobs without the mark, a left-over {@code st:PROCESSING}) still works.
+ * either existed (jobs without the mark, a left-over {@code st:PROCESSING}) still works. The
+ * dashboard's indexes: continuations by parent ({@code kc:}) and held uniqueness keys ({@code uqs},
+ * {@code uqx}), kept by create, release and purge; continuations written before {@code kc:}.
  */
 class RedisStoredFormatTest {
   private final RedisFixture fixture = new RedisFixture(RedisConformanceTest.URI, false);
@@ -131,5 +134,49 @@ class RedisStoredFormatTest {
     assertThat(storage.deregister("s1", "bye")).containsExactly(b.id());
     assertThat(storage.countByState()).containsEntry(JobState.PROCESSING, 0L);
     assertThat(storage.findJobs(JobQuery.inState(JobState.PROCESSING, 10)).items()).isEmpty();
+  }
+
+  @Test
+  void theDashboardIndexesFollowTheJobsAndOldContinuationsAreStillListed() {
+    JobSpec parent = spec(null, new Uniqueness("u-hold", Hold.UNTIL_FINISH, null));
+    JobSpec ttl = spec(null, new Uniqueness("u-ttl", Hold.TTL, Duration.ofMillis(50)));
+    storage.create(List.of(NewJob.now(parent, "new"), NewJob.now(ttl, "new")));
+    JobSpec child = spec(parent.id(), null);
+    JobSpec older = spec(parent.id(), null);
+    storage.create(List.of(NewJob.now(child, "next"), NewJob.now(older, "next")));
+    assertThat(redis.zrange(p + "kc:" + parent.id(), 0, -1))
+        .containsExactlyInAnyOrder(child.id().toString(), older.id().toString());
+    assertThat(redis.zrange(p + "uqs", 0, -1)).containsExactly("u-hold", "u-ttl");
+    assertThat(redis.zrange(p + "uqx", 0, -1)).containsExactly("u-ttl");
+
+    // As an earlier version wrote it: the AWAITING child in c: only.
+    redis.zrem(p + "kc:" + parent.id(), older.id().toString());
+    assertThat(storage.continuations(parent.id(), 10))
+        .extracting(r -> r.spec().id())
+        .containsExactlyInAnyOrder(child.id(), older.id());
+
+    // The TTL hold runs out: purge drops its index entries; a stale entry is skipped and dropped.
+    Awaitility.await().until(() -> redis.exists(p + "uq:u-ttl") == 0);
+    storage.purgeExpired(100);
+    assertThat(redis.zrange(p + "uqs", 0, -1)).containsExactly("u-hold");
+    assertThat(redis.exists(p + "uqx")).isZero();
+    redis.zadd(p + "uqs", 0, "u-stale");
+    assertThat(storage.uniqueKeys(10)).extracting(h -> h.key()).containsExactly("u-hold");
+    assertThat(redis.zrange(p + "uqs", 0, -1)).containsExactly("u-hold");
+
+    // The parent finishes: its key is released; once purged, its continuations' index goes too.
+    List<LeasedJob> leased = storage.claim("s1", List.of("default"), 10);
+    assertThat(leased).extracting(l -> l.spec().id()).contains(parent.id());
+    LeasedJob p1 = leased.stream().filter(l -> l.spec().id().equals(parent.id())).findFirst().get();
+    assertThat(storage.finish(p1.lease(), "w", new RunOutcome.Succeeded(Duration.ZERO, "ok")))
+        .isTrue();
+    assertThat(redis.exists(p + "uqs")).isZero();
+    Awaitility.await()
+        .until(
+            () -> {
+              storage.purgeExpired(100);
+              return redis.exists(p + "j:" + parent.id()) == 0;
+            });
+    assertThat(redis.exists(p + "kc:" + parent.id())).isZero();
   }
 }
