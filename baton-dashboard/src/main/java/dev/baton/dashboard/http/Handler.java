@@ -1,0 +1,7 @@
+package dev.baton.dashboard.http;
+
+/** Answers one route. */
+@FunctionalInterface
+public interface Handler {
+  HttpResponse handle(Call call);
+}
