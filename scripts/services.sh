@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the services the tests use are up: PostgreSQL on 127.0.0.1:5432 (trust auth, database
-# `test`) and Redis on 127.0.0.1:6379. Starts them if installed but stopped; on a Debian machine
-# without them, installs them with apt-get. Prints exactly what to do when it cannot.
+# `test`) and Redis on 127.0.0.1:6379, and Chromium with chromedriver for the browser tests. Starts
+# the services if installed but stopped; on a Debian machine without them, installs them with
+# apt-get. Prints exactly what to do when it cannot.
 set -u
 log() { printf '[services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
@@ -53,7 +54,20 @@ ensure_redis() {
   log "Redis up on 127.0.0.1:6379"
 }
 
+# The dashboard's browser tests drive the system's Chromium through its chromedriver; nothing
+# downloads a browser of its own.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return 0; fi
+  apt_install chromium chromium-driver || true
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    log "Chromium and chromedriver are missing (/usr/bin/chromium, /usr/bin/chromedriver); the browser tests need them. Install them: apt-get install -y chromium chromium-driver"
+    return 1
+  fi
+  log "Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') and chromedriver installed"
+}
+
 rc=0
 ensure_postgres || rc=1
 ensure_redis || rc=1
+ensure_chromium || rc=1
 exit $rc

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param serverId the server id, or null to let the server choose one
  * @param workers worker threads, or 0 for the server's default
  * @param demo whether to register and enqueue the demo jobs
+ * @param dashboard whether and where the dashboard runs, and who may call it
  * @param help whether {@code --help} was given (nothing else is done then)
  */
 public record AppOptions(
@@ -26,6 +27,7 @@ public record AppOptions(
     String serverId,
     int workers,
     boolean demo,
+    DashboardOptions dashboard,
     boolean help) {
 
   /** The storages the app can run on. */
@@ -41,6 +43,9 @@ public record AppOptions(
       "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
+  /** Shorter tokens are too easy to guess. */
+  static final int MIN_TOKEN_LENGTH = 16;
+
   public static final String USAGE =
       """
       Usage: java -jar baton-server.jar [options]
@@ -55,12 +60,22 @@ public record AppOptions(
         --server-id=ID                       this server's id (default: host name and a random suffix)
         --workers=N                          worker threads (default: the server's default)
         --demo=true|false                    register and enqueue demo jobs (default: true)
+        --dashboard=true|false               serve the dashboard and REST API (default: true)
+        --port=N                             dashboard port, 0 for any free one (default: %d)
+        --bind=ADDR                          dashboard address (default: %s; any other
+                                             address needs a token)
+        --api-token=TOKEN                    callers must log in; this token may change jobs:
+                                             "Authorization: Bearer TOKEN", or in a browser
+                                             user admin with the token as password
+        --read-only-token=TOKEN              a token that may only look (browser user: viewer)
         --help                               print this help
       """
           .formatted(
               StorageFactory.DEFAULT_STORAGE.name().toLowerCase(Locale.ROOT),
               DEFAULT_JDBC_URL,
-              DEFAULT_REDIS_URL);
+              DEFAULT_REDIS_URL,
+              DashboardOptions.DEFAULT_PORT,
+              DashboardOptions.DEFAULT_BIND);
 
   /** Parses {@code args}; throws {@link IllegalArgumentException} naming a bad option. */
   public static AppOptions parse(String... args) {
@@ -88,6 +103,11 @@ public record AppOptions(
     String serverId = null;
     int workers = 0;
     boolean demo = true;
+    boolean dashboard = true;
+    String bind = DashboardOptions.DEFAULT_BIND;
+    int port = DashboardOptions.DEFAULT_PORT;
+    String apiToken = null;
+    String readOnlyToken = null;
     for (Map.Entry<String, String> option : given.entrySet()) {
       String value = option.getValue();
       switch (option.getKey()) {
@@ -98,10 +118,50 @@ public record AppOptions(
         case "server-id" -> serverId = nonEmpty("server-id", value);
         case "workers" -> workers = positive("workers", value);
         case "demo" -> demo = bool("demo", value);
+        case "dashboard" -> dashboard = bool("dashboard", value);
+        case "bind" -> bind = nonEmpty("bind", value);
+        case "port" -> port = port(value);
+        case "api-token" -> apiToken = token("api-token", value);
+        case "read-only-token" -> readOnlyToken = token("read-only-token", value);
         default -> throw new IllegalArgumentException("unknown option --" + option.getKey());
       }
     }
-    return new AppOptions(storage, dataDir, jdbcUrl, redisUrl, serverId, workers, demo, help);
+    return new AppOptions(
+        storage,
+        dataDir,
+        jdbcUrl,
+        redisUrl,
+        serverId,
+        workers,
+        demo,
+        new DashboardOptions(dashboard, bind, port, apiToken, readOnlyToken),
+        help);
+  }
+
+  private static int port(String value) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 0 && n <= 65535) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--port must be a port number from 0 (any free port) to 65535, got '" + value + "'");
+  }
+
+  /** A token: printable ASCII without spaces (it travels in an HTTP header), at least 16 long. */
+  private static String token(String name, String value) {
+    if (value.length() < MIN_TOKEN_LENGTH || !value.chars().allMatch(c -> c > ' ' && c < 127)) {
+      throw new IllegalArgumentException(
+          "--"
+              + name
+              + " must be at least "
+              + MIN_TOKEN_LENGTH
+              + " printable characters without spaces (it is a password)");
+    }
+    return value;
   }
 
   private static StorageKind storageKind(String value) {

@@ -5,6 +5,8 @@ import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -16,6 +18,7 @@ public final class BatonApp implements AutoCloseable {
   private final JobStorage storage;
   private final BatonServer server;
   private final BatonClient client;
+  private final AppDashboard dashboard;
   private final DemoJobs.Enqueued demo;
   private final PrintStream out;
   private boolean closed;
@@ -24,11 +27,13 @@ public final class BatonApp implements AutoCloseable {
       JobStorage storage,
       BatonServer server,
       BatonClient client,
+      AppDashboard dashboard,
       DemoJobs.Enqueued demo,
       PrintStream out) {
     this.storage = storage;
     this.server = server;
     this.client = client;
+    this.dashboard = dashboard;
     this.demo = demo;
     this.out = out;
   }
@@ -102,9 +107,16 @@ public final class BatonApp implements AutoCloseable {
     }
   }
 
-  /** Opens the storage and starts the server (and the demo), printing a banner to {@code out}. */
+  /**
+   * Opens the storage, starts the dashboard (unless {@code --dashboard=false}) and then the server
+   * (and the demo), printing a banner to {@code out}. The dashboard binds its port first, so that a
+   * port in use stops the app before it runs or enqueues anything.
+   *
+   * @throws IllegalArgumentException if the dashboard cannot listen where it is told to
+   */
   public static BatonApp start(AppOptions options, PrintStream out) {
     JobStorage storage = StorageFactory.open(options);
+    AppDashboard dashboard = null;
     try {
       BatonServerConfig.Builder config = BatonServerConfig.builder().serverId(options.serverId());
       if (options.workers() > 0) {
@@ -115,6 +127,11 @@ public final class BatonApp implements AutoCloseable {
       // Registered even with --demo=false: demo jobs a persistent storage still holds finish.
       jobs.register(builder);
       BatonServer server = builder.build();
+      BatonClient client = BatonClient.create(storage);
+      DashboardOptions web = options.dashboard();
+      if (web.enabled()) {
+        dashboard = AppDashboard.start(web, storage, client, DemoJobs.TYPES);
+      }
       out.println("Baton server");
       out.println("  storage:   " + StorageFactory.describe(options));
       out.println("  server id: " + server.serverId());
@@ -124,20 +141,52 @@ public final class BatonApp implements AutoCloseable {
               + " with "
               + server.config().workers()
               + " workers");
+      out.println(
+          "  dashboard: "
+              + (dashboard == null ? "off (--dashboard=false)" : describe(web, dashboard)));
       out.println("  demo jobs: " + (options.demo() ? DemoJobs.summary() : "off (--demo=false)"));
       server.start();
-      BatonClient client = BatonClient.create(storage);
       DemoJobs.Enqueued demo = null;
       if (options.demo()) {
         demo = jobs.enqueue(client);
-      } else if (client.recurring().remove(DemoJobs.RECURRING_ID)) {
-        out.println("  removed the demo recurring job '" + DemoJobs.RECURRING_ID + "'");
+      } else {
+        for (String id : DemoJobs.RECURRING_IDS) {
+          if (client.recurring().remove(id)) {
+            out.println("  removed the demo recurring job '" + id + "'");
+          }
+        }
       }
-      return new BatonApp(storage, server, client, demo, out);
+      return new BatonApp(storage, server, client, dashboard, demo, out);
     } catch (RuntimeException e) {
+      if (dashboard != null) {
+        dashboard.close();
+      }
       storage.close();
       throw e;
     }
+  }
+
+  /** The dashboard's URL and who may use it. */
+  private static String describe(DashboardOptions web, AppDashboard dashboard) {
+    if (!web.authenticated()) {
+      return dashboard.url() + " (no login: callers from this machine only, each an admin)";
+    }
+    List<String> logins = new ArrayList<>();
+    if (web.apiToken() != null) {
+      logins.add("'" + TokenAuthorizer.ADMIN_USER + "' with the --api-token");
+    }
+    if (web.readOnlyToken() != null) {
+      logins.add("'" + TokenAuthorizer.VIEWER_USER + "' (read-only) with the --read-only-token");
+    }
+    return dashboard.url()
+        + " (log in as "
+        + String.join(" or ", logins)
+        + " as password; scripts send 'Authorization: Bearer TOKEN')";
+  }
+
+  /** The dashboard's URL, or null with {@code --dashboard=false}. */
+  public String dashboardUrl() {
+    return dashboard == null ? null : dashboard.url();
   }
 
   public BatonServer server() {
@@ -153,13 +202,19 @@ public final class BatonApp implements AutoCloseable {
     return demo;
   }
 
-  /** Graceful shutdown of the server, then the storage. Idempotent. */
+  /**
+   * Closes the dashboard (no one can change jobs while the server stops), shuts the server down
+   * gracefully, then closes the storage. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (dashboard != null) {
+      dashboard.close();
+    }
     server.close();
     storage.close();
     out.println("Stopped.");

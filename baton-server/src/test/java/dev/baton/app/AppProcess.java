@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts {@link BatonApp} as a separate JVM, its output (both streams) in a file. */
-final class AppProcess {
+public final class AppProcess {
   private AppProcess() {}
 
-  static Process start(Path output, String... options) throws IOException {
+  public static Process start(Path output, String... options) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);

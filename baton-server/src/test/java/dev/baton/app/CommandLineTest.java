@@ -36,7 +36,12 @@ class CommandLineTest {
     assertThat(out())
         .startsWith("Usage: java -jar baton-server.jar")
         .contains("--storage=h2|memory|postgres|redis")
-        .contains("--demo=true|false");
+        .contains("--demo=true|false")
+        .contains("--dashboard=true|false")
+        .contains("--port=N")
+        .contains("--bind=ADDR")
+        .contains("--api-token=TOKEN")
+        .contains("--read-only-token=TOKEN");
     assertThat(err()).isEmpty();
   }
 
@@ -60,6 +65,58 @@ class CommandLineTest {
         .hasMessageContaining("unexpected argument 'memory'");
     assertThatThrownBy(() -> AppOptions.parse("--demo=true", "--demo=false"))
         .hasMessage("option --demo is given twice");
+  }
+
+  @Test
+  void theDashboardOptionsAreParsedAndChecked() {
+    DashboardOptions defaults = AppOptions.parse().dashboard();
+    assertThat(defaults).isEqualTo(DashboardOptions.DEFAULTS);
+    assertThat(defaults.enabled()).isTrue();
+    assertThat(defaults.bind()).isEqualTo("127.0.0.1");
+    assertThat(defaults.port()).isEqualTo(8080);
+    assertThat(defaults.authenticated()).isFalse();
+    DashboardOptions given =
+        AppOptions.parse(
+                "--port=0",
+                "--bind=0.0.0.0",
+                "--api-token=admin-token-0123456789",
+                "--read-only-token=viewer-token-0123456789")
+            .dashboard();
+    assertThat(given.port()).isZero();
+    assertThat(given.bind()).isEqualTo("0.0.0.0");
+    assertThat(given.apiToken()).isEqualTo("admin-token-0123456789");
+    assertThat(given.readOnlyToken()).isEqualTo("viewer-token-0123456789");
+    assertThat(AppOptions.parse("--dashboard=false", "--bind=0.0.0.0").dashboard().enabled())
+        .as("no dashboard, nothing to protect")
+        .isFalse();
+    assertThat(AppOptions.parse("--bind=localhost").dashboard().bind()).isEqualTo("localhost");
+
+    assertThatThrownBy(() -> AppOptions.parse("--port=65536"))
+        .hasMessage("--port must be a port number from 0 (any free port) to 65535, got '65536'");
+    assertThatThrownBy(() -> AppOptions.parse("--port=http"))
+        .hasMessageStartingWith("--port must be a port number");
+    assertThatThrownBy(() -> AppOptions.parse("--api-token=short"))
+        .hasMessage(
+            "--api-token must be at least 16 printable characters without spaces (it is a"
+                + " password)");
+    assertThatThrownBy(
+            () ->
+                AppOptions.parse(
+                    "--api-token=same-token-0123456", "--read-only-token=same-token-0123456"))
+        .hasMessage("--api-token and --read-only-token must differ");
+    assertThatThrownBy(() -> AppOptions.parse("--bind=no-such-host.invalid"))
+        .hasMessageContaining("--bind=no-such-host.invalid is not an address of this machine");
+  }
+
+  @Test
+  void aNonLoopbackAddressWithoutATokenIsRefused() {
+    assertThat(run("--storage=memory", "--bind=0.0.0.0")).isEqualTo(2);
+    assertThat(err())
+        .startsWith(
+            "error: --bind=0.0.0.0 is not a loopback address, and without a token anyone who can"
+                + " reach it could delete jobs: give --api-token=TOKEN")
+        .contains("or --dashboard=false");
+    assertThat(out()).isEmpty();
   }
 
   @Test

@@ -27,7 +27,11 @@ class ShutdownTest {
     Path log = dir.resolve("out.txt");
     Process app =
         AppProcess.start(
-            log, "--storage=h2", "--data-dir=" + dir.resolve("data"), "--server-id=sigterm-test");
+            log,
+            "--storage=h2",
+            "--data-dir=" + dir.resolve("data"),
+            "--server-id=sigterm-test",
+            "--port=0");
     try {
       await("the app started, output:%n%s".formatted(log))
           .atMost(Duration.ofSeconds(60))

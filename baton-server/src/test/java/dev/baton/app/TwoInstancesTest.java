@@ -41,7 +41,9 @@ class TwoInstancesTest {
             "--data-dir=" + dir.resolve("data"),
             "--server-id=" + serverId,
             "--workers=2",
-            "--demo=false");
+            "--demo=false",
+            // Each its own dashboard on a free port (the recipe in docs gives the second 8081).
+            "--port=0");
     apps.add(app);
     return app;
   }
