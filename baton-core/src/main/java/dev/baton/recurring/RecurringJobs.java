@@ -113,7 +113,8 @@ public final class RecurringJobs {
   /**
    * Creates a job from the recurring job's template now, outside the schedule (the next scheduled
    * occurrence is unchanged). The overlap policy applies: with SKIP, the result is a duplicate
-   * naming the active run if there is one. Empty if the recurring job is unknown.
+   * naming the active run if there is one. A created job becomes the recurring job's last run
+   * ({@link RecurringJobInfo#lastJobId}). Empty if the recurring job is unknown.
    */
   public Optional<CreateResult> triggerNow(String id) {
     return record(id)
@@ -122,8 +123,30 @@ public final class RecurringJobs {
               RecurringJob definition = RecurringJob.fromJson(r.definitionJson());
               CreateResult result = storage.create(List.of(definition.triggered(json))).get(0);
               log.info("recurring job '{}' triggered now: {}", id, result);
+              recordLastRun(id, result);
               return result;
             });
+  }
+
+  /**
+   * Shows a triggered run as the last run, so dashboards and {@link #list} point at it. Read again
+   * just before writing: the schedule a plugin may have moved on meanwhile is kept.
+   */
+  private void recordLastRun(String id, CreateResult result) {
+    if (!result.created()) {
+      return;
+    }
+    record(id)
+        .ifPresent(
+            r ->
+                storage.saveRecurring(
+                    new RecurringRecord(
+                        id,
+                        r.definitionJson(),
+                        r.nextFireAt(),
+                        r.paused(),
+                        storage.now(),
+                        result.id())));
   }
 
   /** Stops firing the recurring job until {@link #resume}. False if unknown. */

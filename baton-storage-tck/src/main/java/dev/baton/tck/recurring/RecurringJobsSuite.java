@@ -164,6 +164,8 @@ public abstract class RecurringJobsSuite extends TckSuite {
     JsonNode meta = context.specs().json().tree(job.spec().metaJson());
     assertThat(meta.get("recurring").asText()).isEqualTo("r");
     assertThat(record("r").nextFireAt()).isEqualTo(info.nextFireAt());
+    assertThat(record("r").lastJobId()).isEqualTo(result.id());
+    assertThat(recurring.find("r").orElseThrow().lastJobId()).isEqualTo(result.id());
     assertThat(recurring.triggerNow("unknown")).isEmpty();
   }
 
