@@ -7,8 +7,10 @@ import dev.baton.state.JobState;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.JobMonitor;
+import dev.baton.storage.JobPage;
 import dev.baton.storage.JobQuery;
 import dev.baton.storage.JobRecord;
+import dev.baton.storage.JobSearch;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.KeyStatus;
 import dev.baton.storage.Lease;
@@ -16,6 +18,8 @@ import dev.baton.storage.LeasedJob;
 import dev.baton.storage.LockLease;
 import dev.baton.storage.LockStorage;
 import dev.baton.storage.LogLine;
+import dev.baton.storage.LogPage;
+import dev.baton.storage.MinuteStats;
 import dev.baton.storage.NewJob;
 import dev.baton.storage.Page;
 import dev.baton.storage.QueueStats;
@@ -23,8 +27,11 @@ import dev.baton.storage.RecurringRecord;
 import dev.baton.storage.RescuedServer;
 import dev.baton.storage.RunOutcome;
 import dev.baton.storage.ServerBeat;
+import dev.baton.storage.ServerEvent;
 import dev.baton.storage.ServerRecord;
+import dev.baton.storage.StatsStorage;
 import dev.baton.storage.StorageListener;
+import dev.baton.storage.UniqueHold;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * JdbcStorage h2 = JdbcStorage.h2File().build(); // ./baton-data
  * }</pre>
  */
-public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
+public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor, StatsStorage {
   private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
 
   private final Database db;
@@ -445,6 +452,31 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
   }
 
   @Override
+  public JobPage searchJobs(JobSearch search) {
+    return db.tx("searchJobs", tx -> SearchOp.search(tx, search));
+  }
+
+  @Override
+  public Optional<JobRecord> job(JobId id) {
+    return db.tx("job", tx -> JobOps.find(tx, id, false));
+  }
+
+  @Override
+  public LogPage logs(JobId id, long from, int limit) {
+    return db.tx("logs", tx -> DetailOps.logs(tx, id, from, limit));
+  }
+
+  @Override
+  public List<JobRecord> continuations(JobId parent, int limit) {
+    return db.tx("continuations", tx -> DetailOps.continuations(tx, parent, limit));
+  }
+
+  @Override
+  public List<UniqueHold> uniqueKeys(int limit) {
+    return db.tx("uniqueKeys", tx -> DetailOps.uniqueKeys(tx, limit));
+  }
+
+  @Override
   public List<ServerRecord> servers() {
     return db.tx("servers", MonitorOps::servers);
   }
@@ -462,5 +494,45 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor {
   @Override
   public List<LockLease> locks() {
     return db.tx("locks", LockOps::held);
+  }
+
+  // ---------------------------------------------------------------- StatsStorage
+
+  @Override
+  public void addStats(List<MinuteStats> deltas) {
+    if (deltas.isEmpty()) {
+      return;
+    }
+    db.tx(
+        "addStats",
+        tx -> {
+          StatsOps.add(tx, deltas);
+          return null;
+        });
+  }
+
+  @Override
+  public List<MinuteStats> stats(Instant from, Instant to) {
+    return db.tx("stats", tx -> StatsOps.stats(tx, from, to));
+  }
+
+  @Override
+  public int pruneStats(Instant before) {
+    return db.tx("pruneStats", tx -> StatsOps.prune(tx, before));
+  }
+
+  @Override
+  public void addServerEvent(ServerEvent event) {
+    db.tx(
+        "addServerEvent",
+        tx -> {
+          StatsOps.addEvent(tx, event);
+          return null;
+        });
+  }
+
+  @Override
+  public List<ServerEvent> serverEvents(int limit) {
+    return db.tx("serverEvents", tx -> StatsOps.events(tx, limit));
   }
 }

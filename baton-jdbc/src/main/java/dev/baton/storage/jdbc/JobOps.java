@@ -57,6 +57,11 @@ final class JobOps {
   private JobOps() {}
 
   static Optional<JobRecord> find(Tx tx, JobId id) throws SQLException {
+    return find(tx, id, true);
+  }
+
+  /** The job with its history, and its log lines if {@code withLogs} (a job page reads those). */
+  static Optional<JobRecord> find(Tx tx, JobId id, boolean withLogs) throws SQLException {
     JobRow row;
     try (PreparedStatement ps = tx.prepare(JobRow.SELECT)) {
       ps.setObject(1, id.value());
@@ -90,6 +95,9 @@ final class JobOps {
       }
     }
     List<LogLine> logs = new ArrayList<>();
+    if (!withLogs) {
+      return Optional.of(record(tx, row, history, logs));
+    }
     try (PreparedStatement ps = tx.prepare(LOGS)) {
       ps.setObject(1, id.value());
       try (ResultSet rs = ps.executeQuery()) {
