@@ -108,7 +108,7 @@
 
   function append(node, ...children) {
     for (const child of children) {
-      if (child == null || child === false) continue;
+      if (child == null || child === false || child === '') continue; // '' too: keeps :empty true
       if (Array.isArray(child)) append(node, ...child);
       else if (child instanceof Node) node.appendChild(child);
       else node.appendChild(document.createTextNode(String(child)));
@@ -281,10 +281,21 @@
     return null;
   }
 
+  /**
+   * A table in a horizontally scrolling box. Each cell gets its column's name as data-label, so on a
+   * phone a table with the `stack` class can show each row as a card of "label value" lines.
+   */
   function table(head, rows, attrs) {
+    const cells = head.map(h => typeof h === 'string' ? el('th', null, h) : h);
+    const labels = cells.map(c => c.textContent.trim());
+    for (const row of rows) {
+      [...row.children].forEach((cell, i) => {
+        if (labels[i] && !cell.dataset.label) cell.dataset.label = labels[i];
+      });
+    }
     return el('div', { class: 'table-wrap' },
       el('table', attrs,
-        el('thead', null, el('tr', null, head.map(h => typeof h === 'string' ? el('th', null, h) : h))),
+        el('thead', null, el('tr', null, cells)),
         el('tbody', null, rows)));
   }
 
@@ -872,8 +883,9 @@
     let serverData = null;
     let lastStats = null;
     let queueData = null; // from /queues, which also says how many servers listen to each queue
+    let reloading = false;
 
-    const queueRows = () => mergeQueues(lastStats && lastStats.queues, queueData);
+    const queueRows = () => mergeQueues(lastStats && lastStats.queues, queueData, serverData && serverData.servers);
     const drawQueues = () => clear(queues, queuesTable(queueRows()));
     const drawProblems = () => clear(problems, overviewProblems(lastStats, queueRows(), serverData));
 
@@ -889,6 +901,12 @@
       drawLive(liveBody, liveRate);
       drawQueues();
       drawProblems();
+      // A server came or went since the lists were read: read them again now rather than show a
+      // queue as unserved (or served) for up to five seconds.
+      if (serverData && stats.servers != null && Number(stats.servers) !== (serverData.servers || []).length && !reloading) {
+        reloading = true;
+        Promise.all([loadServers().catch(showError), loadQueues().catch(showError)]).finally(() => { reloading = false; });
+      }
     });
     drawLive(liveBody, liveRate);
 
@@ -919,11 +937,25 @@
     p.every(5000, () => loadQueues().catch(showError));
   }
 
-  /** Live counts from the stats event, with the listening servers from /queues. */
-  function mergeQueues(live, listed) {
-    if (!live) return listed || [];
-    const servers = new Map((listed || []).map(q => [q.queue, q.servers]));
-    return live.map(q => ({ ...q, servers: q.servers != null ? q.servers : servers.get(q.queue) }));
+  /**
+   * The queues with their live counts (the stats event, every second) and how many servers listen
+   * to each. The stats event's queues carry no `servers`; that comes from /queues and from the
+   * server list, both read every few seconds: a server either of them saw counts (the two reads
+   * are moments apart, and a server that just started may be in one and not yet in the other).
+   * Unknown (nothing read yet) stays null and shows as a dash, never as "none".
+   */
+  function mergeQueues(live, listed, servers) {
+    const fromList = new Map((listed || []).filter(q => q.servers != null).map(q => [q.queue, Number(q.servers) || 0]));
+    const listeningTo = queue => {
+      const counts = [];
+      if (fromList.has(queue)) counts.push(fromList.get(queue));
+      if (servers) counts.push(servers.filter(s => (s.queues || []).includes(queue)).length);
+      return counts.length ? Math.max(...counts) : null;
+    };
+    const rows = new Map();
+    for (const q of listed || []) rows.set(q.queue, { ...q });
+    for (const q of live || []) rows.set(q.queue, { ...rows.get(q.queue), ...q }); // live counts win
+    return [...rows.values()].map(q => ({ ...q, servers: listeningTo(q.queue) }));
   }
 
   function drawLive(body, rateLabel) {
@@ -962,14 +994,14 @@
       .map(t => el('tr', { 'data-testid': 'type-row', 'data-type': t.type },
         td(jobsLink({ type: t.type }, t.type), 'mono'),
         td(num(runs(t)), 'num'),
-        td(num(t.succeeded), 'num'),
+        td(num(t.succeeded), 'num lesser'),
         td(t.failed ? jobsLink({ type: t.type, state: 'FAILED' }, num(t.failed)) : '0', 'num'),
-        td(num(t.retried), 'num'),
+        td(num(t.retried), 'num lesser'),
         td(percent((t.failed || 0) + (t.retried || 0), runs(t)), 'num'),
-        td(duration(t.avgRunMs), 'num'),
-        td(duration(t.avgWaitMs), 'num')));
-    return table(['Type', th('Runs', 'num'), th('Succeeded', 'num'), th('Failed', 'num'), th('Retried', 'num'),
-      th('Failure rate', 'num'), th('Avg run', 'num'), th('Avg wait', 'num')], rows);
+        td(duration(t.avgRunMs), 'num lesser'),
+        td(duration(t.avgWaitMs), 'num lesser')));
+    return table(['Type', th('Runs', 'num'), th('Succeeded', 'num lesser'), th('Failed', 'num'), th('Retried', 'num lesser'),
+      th('Failure rate', 'num'), th('Avg run', 'num lesser'), th('Avg wait', 'num lesser')], rows, { class: 'types' });
   }
 
   function runs(t) {
@@ -982,7 +1014,7 @@
       td(el('span', { class: 'mono', title: s.serverId }, shortId(s.serverId))),
       td(`${num(s.running)} / ${num(s.workers)}`, 'num'),
       td(beatAge(s)),
-      td(el('div', { class: 'chips' }, (s.queues || []).map(q => el('span', { class: 'chip' }, q)))))));
+      td(el('div', { class: 'chips' }, (s.queues || []).map(q => el('span', { class: 'chip' }, q)))))), { class: 'stack' });
   }
 
   function queuesTable(queues) {
@@ -994,7 +1026,7 @@
         td(num(q.processing), 'num'),
         td(num(q.scheduled), 'num'),
         td(num(q.blocked), 'num'),
-        td(q.servers == null ? '—' : Number(q.servers) > 0 ? num(q.servers) : el('span', { class: 'badge bad' }, 'none'), 'num'))));
+        td(q.servers == null ? el('span', { class: 'faint', title: 'not read yet' }, '—') : Number(q.servers) > 0 ? num(q.servers) : el('span', { class: 'badge bad', title: 'No live server listens to this queue' }, 'none'), 'num'))), { class: 'stack' });
   }
 
   function overviewProblems(stats, queues, serverData) {
@@ -1180,9 +1212,9 @@
         onSelect();
       },
     }) : null;
-    const head = [act && el('th', { class: 'check' }, selectAll), 'Job', 'Type', 'Queue', 'State', th('Attempt', 'num'), 'Created', 'Since', 'Details'].filter(Boolean);
+    const head = [act && el('th', { class: 'check' }, selectAll), 'Job', 'Type', 'Queue', 'State', th('Attempt', 'num'), th('Created', 'c-created'), 'Since', 'Details'].filter(Boolean);
     const rows = items.map(j => jobRow(j, act, selected, onSelect));
-    return table(head, rows, { 'data-testid': 'jobs-table' });
+    return table(head, rows, { class: ['jobs', act && 'selectable'], 'data-testid': 'jobs-table' });
   }
 
   function jobRow(j, act, selected, onSelect) {
@@ -1199,21 +1231,36 @@
     return el('tr', { 'data-testid': 'job-row', 'data-id': j.id, 'data-state': j.state, class: selected.has(j.id) ? 'selected' : null },
       act && td(check, 'check'),
       td(jobLink(j.id, true), 'id'),
-      td(j.type, 'mono'),
-      td(j.queue, 'mono'),
-      td(stateBadge(j.state)),
-      td(j.maxAttempts ? `${num(j.attempt)} / ${num(j.maxAttempts)}` : num(j.attempt), 'num'),
-      td(timeEl(j.createdAt)),
-      td(j.state === 'SCHEDULED' && j.runAt ? timeEl(j.runAt) : timeEl(j.stateAt)),
+      td(j.type, 'mono c-type'),
+      td(j.queue, 'mono c-queue'),
+      td(stateBadge(j.state), 'c-state'),
+      td(j.maxAttempts ? `${num(j.attempt)} / ${num(j.maxAttempts)}` : num(j.attempt), 'num c-attempt'),
+      td(timeEl(j.createdAt), 'c-created'),
+      td(j.state === 'SCHEDULED' && j.runAt ? timeEl(j.runAt) : timeEl(j.stateAt), 'c-since'),
       td(jobInfo(j), 'info'));
   }
 
+  /** One line: the progress of a running job, why a blocked one waits, or the latest reason. */
   function jobInfo(j) {
     if (j.state === 'PROCESSING' && progressValue(j.progress) != null) {
       return el('div', { class: 'meter' }, progressBar(j.progress, 's-PROCESSING'), `${clampPercent(j.progress)} %`);
     }
-    if (j.blocked && j.blocked.text) return j.blocked.text;
-    return j.reason || '';
+    if (j.blocked) return el('div', { class: 'clip', title: j.blocked.text || '' }, blockedSummary(j.blocked));
+    if (j.reason) return el('div', { class: 'clip', title: j.reason }, j.reason);
+    return null;
+  }
+
+  /** "mutex export:initech · 2nd in line · held by 01a2…70fd0" (the server's full sentence is the title). */
+  function blockedSummary(b) {
+    const parts = [];
+    const limit = b.kind === 'mutex' || b.limit == null ? '' : ` (${num(b.limit)})`;
+    parts.push(`${b.kind || 'limit'} ${b.key || ''}${limit}`);
+    if (b.position != null) parts.push(`${ordinal(b.position)} in line`);
+    if (b.holders && b.holders.length) {
+      parts.push('held by ' + shortId(b.holders[0]) + (b.holders.length > 1 ? ` and ${num(b.holders.length - 1)} more` : ''));
+    }
+    // Lines break between the parts, not inside a key or an id.
+    return joinDots(parts.map(text => el('span', { class: 'nowrap' }, text)));
   }
 
   function filterIsEmpty(filter) {
@@ -1448,10 +1495,10 @@
   function jobBody(job, progress) {
     const parts = [];
     progress.row = progress.bar = progress.pct = null;
-    if (job.state === 'PROCESSING') parts.push(progressCard(job, progress));
+    if (showsProgress(job)) parts.push(progressCard(job, progress));
     if (job.blocked) parts.push(blockedCard(job.blocked));
     parts.push(el('section', { class: 'card' }, factsList(job)));
-    parts.push(el('div', { class: 'grid two' },
+    parts.push(el('div', { class: 'grid two align-start' },
       card('Arguments', el('pre', { class: 'json', 'data-testid': 'job-args' }, prettyArgs(job.args)), { flush: true }),
       card('History', historyTimeline(job.history || []), { flush: true, sub: plural((job.history || []).length, 'entry', 'entries') })));
     if (job.continuations && job.continuations.length) parts.push(continuationsCard(job.continuations));
@@ -1465,6 +1512,11 @@
       return parsed == null ? args : JSON.stringify(parsed, null, 2);
     }
     return JSON.stringify(args, null, 2);
+  }
+
+  /** Progress while the job runs, and afterwards only if it ever reported some. */
+  function showsProgress(job) {
+    return job.state === 'PROCESSING' || clampPercent(job.progress) > 0;
   }
 
   function progressCard(job, progress) {
@@ -1493,7 +1545,7 @@
   }
 
   function factsList(job) {
-    const fact = (label, value, testid) => el('div', null, el('dt', null, label), el('dd', { 'data-testid': testid }, value));
+    const fact = (label, value, testid, cls) => el('div', { class: cls }, el('dt', null, label), el('dd', { 'data-testid': testid }, value));
     return el('dl', { class: 'facts' },
       fact('Type', el('span', { class: 'mono' }, job.type), null),
       fact('Queue', el('span', { class: 'mono' }, job.queue), null),
@@ -1507,23 +1559,78 @@
       fact('Run at', timeEl(job.runAt)),
       fact('In state since', timeEl(job.stateAt)),
       fact('Parent', job.parent ? jobLink(job.parent, true) : el('span', { class: 'faint' }, 'none'), 'job-parent'),
-      hasPermits(job.concurrency) && fact('Concurrency', concurrencyView(job.concurrency), 'job-concurrency'),
-      job.unique && fact('Unique key', uniqueView(job.unique), 'job-unique'),
-      job.expireAt && fact('Expires', timeEl(job.expireAt)));
+      job.expireAt && fact('Expires', timeEl(job.expireAt)),
+      fact('Concurrency', concurrencyView(job.concurrency, job.unique), 'job-concurrency', hasLimits(job) && 'wide'));
   }
 
   function hasPermits(c) {
     return !!(c && Array.isArray(c.permits) && c.permits.length);
   }
 
-  /** {permits: [{kind, key, limit, windowMs}], waitPolicy: {mode, ...}, releasePolicy}. */
-  function concurrencyView(c) {
-    const mode = c.waitPolicy && c.waitPolicy.mode ? String(c.waitPolicy.mode) : '';
-    const wait = mode === 'WAIT' ? 'waits in line' : mode ? words(mode) : '';
-    const release = c.releasePolicy ? 'releases ' + words(c.releasePolicy) : '';
-    return el('div', null,
-      el('div', { class: 'chips' }, c.permits.map(p => el('span', { class: 'chip', title: p.key }, permitText(p)))),
-      (wait || release) && el('div', { class: 'faint' }, [wait, release].filter(Boolean).join(' · ')));
+  function hasUnique(u) {
+    return u != null && u !== '' && (typeof u !== 'object' || !!u.key);
+  }
+
+  function hasLimits(job) {
+    return hasPermits(job.concurrency) || hasUnique(job.unique);
+  }
+
+  /**
+   * The job's limits in words: "mutex export:initech · waits in line · released when it leaves
+   * processing", and its unique key with how long it is held; "none" without either.
+   * c: {permits: [{kind, key, limit, windowMs}], waitPolicy: {mode, maxWaitMs, onTimeout,
+   * retryDelayMs, maxAttempts}, releasePolicy}; u: {key, hold, ttlMs} or null.
+   */
+  function concurrencyView(c, u) {
+    const permits = hasPermits(c);
+    const unique = hasUnique(u);
+    if (!permits && !unique) return el('span', { class: 'faint' }, 'none');
+    const lines = [];
+    if (permits) {
+      const parts = c.permits.map(p => el('span', { class: 'permit' }, permitText(p)));
+      const policy = [waitText(c.waitPolicy)];
+      if (c.permits.some(p => p.kind === 'mutex' || p.kind === 'semaphore')) policy.push(releaseText(c.releasePolicy));
+      lines.push(el('div', { class: 'limit-line' }, joinDots([...parts, ...policy.filter(Boolean)])));
+    }
+    if (unique) {
+      const key = typeof u === 'object' ? u.key : String(u);
+      const hold = typeof u === 'object' ? holdText(u) : '';
+      lines.push(el('div', { class: 'limit-line', 'data-testid': 'job-unique' },
+        joinDots([el('span', { class: 'permit' }, 'unique key ', el('span', { class: 'mono' }, key)), hold].filter(Boolean))));
+    }
+    return lines;
+  }
+
+  /** Items separated by " · ". */
+  function joinDots(items) {
+    return items.flatMap((item, i) => (i ? [el('span', { class: 'dot', 'aria-hidden': 'true' }, ' · '), item] : [item]));
+  }
+
+  function waitText(w) {
+    const mode = w && w.mode ? String(w.mode) : 'WAIT';
+    if (mode === 'RESCHEDULE') {
+      const every = w.retryDelayMs ? 'tries again every ' + duration(w.retryDelayMs) : 'is rescheduled while busy';
+      return every + (w.maxAttempts ? `, deleted after ${plural(w.maxAttempts, 'blocked try', 'blocked tries')}` : '');
+    }
+    if (mode === 'WAIT') {
+      if (!w || !w.maxWaitMs) return 'waits in line';
+      const then = w.onTimeout === 'DELETE' ? 'then deleted' : w.onTimeout === 'FAIL' ? 'then failed' : '';
+      return `waits in line at most ${duration(w.maxWaitMs)}` + (then ? ', ' + then : '');
+    }
+    return words(mode);
+  }
+
+  function releaseText(policy) {
+    if (!policy || policy === 'ON_LEAVE_PROCESSING') return 'released when it leaves processing';
+    if (policy === 'ON_FINAL') return 'kept across retries, released when it finishes';
+    return 'released ' + words(policy);
+  }
+
+  function holdText(u) {
+    if (u.hold === 'UNTIL_START') return 'held until it starts';
+    if (u.hold === 'UNTIL_FINISH') return 'held until it finishes';
+    if (u.hold === 'TTL') return u.ttlMs ? `held for ${duration(u.ttlMs)} after creation` : 'held for a while after creation';
+    return u.hold ? 'held ' + words(u.hold) : '';
   }
 
   /** ON_LEAVE_PROCESSING -> "on leave processing". */
@@ -1531,17 +1638,10 @@
     return String(constant).toLowerCase().replace(/_/g, ' ');
   }
 
+  /** "mutex export:initech", "semaphore gpu (3 at once)", "rate api (10 per 1 m)". */
   function permitText(p) {
     const limit = p.windowMs ? `${num(p.limit)} per ${duration(p.windowMs)}` : p.kind === 'mutex' ? '' : `${num(p.limit)} at once`;
-    return `${p.kind || ''} ${p.key}${limit ? ' (' + limit + ')' : ''}`;
-  }
-
-  /** {key, hold, ttlMs} or a plain key. */
-  function uniqueView(u) {
-    if (typeof u !== 'object') return el('span', { class: 'mono' }, String(u));
-    return el('div', null, el('span', { class: 'mono' }, u.key || '—'),
-      (u.hold || u.ttlMs) && el('div', { class: 'faint' },
-        [u.hold && 'held ' + words(u.hold), u.ttlMs && 'for ' + duration(u.ttlMs)].filter(Boolean).join(' ')));
+    return [`${p.kind || 'limit'} `, el('span', { class: 'mono' }, String(p.key)), limit ? ` (${limit})` : ''];
   }
 
   function historyTimeline(history) {
@@ -1553,8 +1653,20 @@
         (h.serverId || h.worker) && el('div', { class: 'meta' },
           h.serverId && el('span', null, 'server ', el('span', { class: 'mono' }, h.serverId)),
           h.worker && el('span', null, 'worker ', el('span', { class: 'mono' }, h.worker))),
-        h.reason && el('div', { class: 'reason' }, h.reason),
+        h.reason && el('div', { class: 'reason' }, reasonWithoutException(h.reason, h.exception)),
         h.exception && exceptionView(h.exception))));
+  }
+
+  /**
+   * "attempt 2 of 2 failed, no attempts left: java.lang.X: boom" is followed by the exception
+   * itself right below, so the reason stops before it.
+   */
+  function reasonWithoutException(reason, x) {
+    if (!x || !x.type) return reason;
+    const text = x.type + (x.message ? ': ' + x.message : '');
+    const at = reason.lastIndexOf(text);
+    if (at > 0 && at + text.length === reason.length) return reason.slice(0, at).replace(/[\s:]+$/, '');
+    return reason;
   }
 
   function exceptionView(x) {
@@ -1565,7 +1677,7 @@
 
   function continuationsCard(items) {
     return card('Continuations', table(['Job', 'Type', 'State', 'Since'], items.map(c => el('tr', null,
-      td(jobLink(c.id, true), 'id'), td(c.type, 'mono'), td(stateBadge(c.state)), td(timeEl(c.stateAt))))), { flush: true, testid: 'continuations' });
+      td(jobLink(c.id, true), 'id'), td(c.type, 'mono'), td(stateBadge(c.state)), td(timeEl(c.stateAt)))), { class: 'stack' }), { flush: true, testid: 'continuations' });
   }
 
   /** Log lines: the tail first, earlier pages on demand, new lines appended while the job runs. */
@@ -1587,12 +1699,14 @@
       el('span', { class: 'lvl' }, l.level || ''),
       el('span', { class: 'msg' }, l.message == null ? '' : String(l.message)));
 
+    // The count is of the lines up to the last one shown (earlier ones included), so it moves
+    // together with the list: a newer total from a job event only shows once its lines are here.
     function showState() {
       earlierButton.hidden = first <= 0;
-      more.lastChild.textContent = first > 0 ? `${num(first)} earlier ${first === 1 ? 'line' : 'lines'} not shown` : (total ? 'from the first line' : '');
-      more.hidden = !total;
-      countLabel.textContent = `${num(total)} ${total === 1 ? 'line' : 'lines'}`;
-      if (loaded && !total && !list.firstChild) clear(list, el('li', { class: 'faint' }, 'No log lines.'));
+      more.lastChild.textContent = first > 0 ? `${num(first)} earlier ${first === 1 ? 'line' : 'lines'} not shown` : (next ? 'from the first line' : '');
+      more.hidden = !next;
+      countLabel.textContent = `${num(next)} ${next === 1 ? 'line' : 'lines'}`;
+      if (loaded && !next && !list.firstChild) clear(list, el('li', { class: 'faint', 'data-empty': '' }, 'No log lines.'));
     }
 
     function atBottom() {
@@ -1610,6 +1724,7 @@
       clear(list, lines.map(line));
       showState();
       box.scrollTop = box.scrollHeight;
+      if (total > next) follow();
     }
 
     async function earlier() {
@@ -1635,7 +1750,7 @@
           const page = await get(`/jobs/${enc(id)}/logs`, { from: next, limit: 500 });
           const lines = page.lines || [];
           if (!lines.length) break;
-          if (list.firstChild && list.firstChild.classList.contains('faint')) list.firstChild.remove();
+          if (list.firstChild && list.firstChild.hasAttribute('data-empty')) list.firstChild.remove();
           append(list, lines.map(line));
           next = (page.from != null ? page.from : next) + lines.length;
           total = Math.max(total, page.total || 0, next);
@@ -1656,7 +1771,6 @@
     function update(count) {
       if (count == null || count <= total) return;
       total = count;
-      showState();
       follow();
     }
 
@@ -1696,7 +1810,7 @@
         td(el('div', { class: 'meter' }, progressBar(busy, busy >= 100 ? 'hot' : null), `${num(s.running)} / ${num(s.workers)}`)),
         td(el('div', { class: 'chips' }, (s.queues || []).map(q => el('a', { class: 'chip', href: href('/jobs', { queue: q }) }, q)))));
     });
-    return table(['Server', 'Host', 'Started', 'Last heartbeat', 'Workers busy', 'Queues'], rows, { 'data-testid': 'servers-table' });
+    return table(['Server', 'Host', 'Started', 'Last heartbeat', 'Workers busy', 'Queues'], rows, { class: 'stack', 'data-testid': 'servers-table' });
   }
 
   function serverEvents(events) {
@@ -1709,7 +1823,7 @@
       td(e.byServerId || '—', 'mono'),
       td(e.kind === 'DECLARED_DEAD' ? num(e.jobs || 0) : '', 'num'),
       td(e.detail || '', 'info')));
-    return table(['When', 'Event', 'Server', 'By', th('Jobs taken back', 'num'), 'Detail'], rows, { 'data-testid': 'server-events' });
+    return table(['When', 'Event', 'Server', 'By', th('Jobs taken back', 'num'), 'Detail'], rows, { class: 'stack', 'data-testid': 'server-events' });
   }
 
   // ======================================================================================
@@ -1741,12 +1855,12 @@
       td(r.queue || '—', 'mono'),
       td(r.paused ? el('span', { class: 'faint' }, 'paused') : timeEl(r.nextFireAt)),
       td(r.lastJobId ? el('span', { class: 'actions' }, jobLink(r.lastJobId), stateBadge(r.lastJobState), timeEl(r.lastFireAt)) : timeEl(r.lastFireAt)),
-      td(valueView(r.misfire)),
-      td(valueView(r.overlap)),
+      td(typeof r.misfire === 'string' ? words(r.misfire) : valueView(r.misfire), 'nowrap'),
+      td(typeof r.overlap === 'string' ? words(r.overlap) : valueView(r.overlap), 'nowrap'),
       td(r.paused ? el('span', { class: 'badge warn' }, 'paused') : el('span', { class: 'badge good' }, 'active')),
-      act && td(recurringActions(r, reload), 'actions-cell')));
+      act && td(el('div', { class: 'actions' }, recurringActions(r, reload)), 'actions-cell')));
     const head = ['Id', 'Cron', 'Zone', 'Type', 'Queue', 'Next', 'Last run', 'Misfire', 'Overlap', 'Status', act && th('', 'actions-cell')].filter(Boolean);
-    return table(head, rows, { 'data-testid': 'recurring-table' });
+    return table(head, rows, { class: 'stack', 'data-testid': 'recurring-table' });
   }
 
   function recurringActions(r, reload) {
@@ -1815,7 +1929,7 @@
         td(idList(k.holders || [], 'holder')),
         td(waiterList(k.waiters || [])));
     });
-    return table(['Kind', 'Key', 'Limit', 'Used', 'Holders', 'Waiting, in order'], rows, { 'data-testid': 'concurrency-keys' });
+    return table(['Kind', 'Key', 'Limit', 'Used', 'Holders', el('th', { title: 'Waiting jobs, the first in line first' }, 'In line')], rows, { class: 'stack', 'data-testid': 'concurrency-keys' });
   }
 
   function idList(ids, testid) {
@@ -1834,13 +1948,13 @@
   function uniqueKeys(items) {
     if (!items.length) return empty('No unique key is held.', 'unique-keys');
     return table(['Key', 'Held by', 'Until'], items.map(u => el('tr', { 'data-testid': 'unique-row' },
-      td(u.key, 'mono'), td(jobLink(u.holder)), td(timeEl(u.until)))), { 'data-testid': 'unique-keys' });
+      td(u.key, 'mono'), td(jobLink(u.holder)), td(timeEl(u.until)))), { class: 'stack', 'data-testid': 'unique-keys' });
   }
 
   function locksTable(locks) {
     if (!locks.length) return empty('No lock is held.', 'locks');
     return table(['Name', 'Owner', th('Token', 'num'), 'Acquired', 'Expires'], locks.map(l => el('tr', { 'data-testid': 'lock-row', 'data-name': l.name },
-      td(l.name, 'mono'), td(l.owner || '—', 'mono'), td(l.token != null ? String(l.token) : '—', 'num mono'), td(timeEl(l.acquiredAt)), td(timeEl(l.until)))), { 'data-testid': 'locks' });
+      td(l.name, 'mono'), td(l.owner || '—', 'mono'), td(l.token != null ? String(l.token) : '—', 'num mono'), td(timeEl(l.acquiredAt)), td(timeEl(l.until)))), { class: 'stack', 'data-testid': 'locks' });
   }
 
   // ======================================================================================
