@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * Command-line options of {@link StorageBench} and {@link BenchServerMain}: {@code --name=value}
  * pairs. The same arguments are handed to server processes, so they open the same storage.
+ *
+ * <p>{@code --schema=NAME} names the data set: the PostgreSQL schema, or the Redis namespace
+ * (default: the storage's benchmark data set, see {@link PostgresSpec} and {@link RedisSpec}).
  */
 public record BenchOptions(
     String storage,
@@ -22,6 +25,7 @@ public record BenchOptions(
     int rehearsals,
     int runs,
     long bloat,
+    String schema,
     List<String> raw) {
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0";
@@ -64,6 +68,7 @@ public record BenchOptions(
     int rehearsals = DEFAULT_REHEARSALS;
     int runs = DEFAULT_RUNS;
     long bloat = DEFAULT_BLOAT;
+    String schema = null;
     List<String> raw = new ArrayList<>();
     for (String arg : args) {
       if (!arg.startsWith("--") || !arg.contains("=")) {
@@ -86,6 +91,7 @@ public record BenchOptions(
         case "rehearsals" -> rehearsals = Integer.parseInt(value);
         case "runs" -> runs = Integer.parseInt(value);
         case "bloat" -> bloat = Long.parseLong(value);
+        case "schema" -> schema = value;
         default -> throw new IllegalArgumentException("unknown option --" + name);
       }
     }
@@ -106,6 +112,7 @@ public record BenchOptions(
         rehearsals,
         runs,
         bloat,
+        schema,
         raw);
   }
 }

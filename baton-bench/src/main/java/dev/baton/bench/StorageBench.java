@@ -263,7 +263,7 @@ public final class StorageBench {
    * of them applied. The processes print how many successes the storage accepted (every 5 ms): the
    * end is seen without querying the storage while it is measured.
    */
-  private static double runToEnd(List<ServerProcess> servers, int n) throws Exception {
+  static double runToEnd(List<ServerProcess> servers, int n) throws Exception {
     long start = System.nanoTime();
     for (ServerProcess s : servers) {
       s.go();
@@ -362,7 +362,11 @@ public final class StorageBench {
   private void flat() throws Exception {
     throughput(ServerProfile.TUNED, 1);
     latency(ServerProfile.DEFAULT, "");
-    long rows = PgBloat.fill(options, PostgresSpec.SCHEMA, options.bloat());
+    long rows =
+        PgBloat.fill(
+            options,
+            options.schema() == null ? PostgresSpec.SCHEMA : options.schema(),
+            options.bloat());
     String label = String.format(Locale.ROOT, " [%,d finished rows]", rows);
     throughput(ServerProfile.TUNED, 1, label);
     latency(ServerProfile.DEFAULT, label);

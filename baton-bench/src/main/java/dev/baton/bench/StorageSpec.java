@@ -37,6 +37,18 @@ public interface StorageSpec {
   }
 
   /**
+   * After a bulk fill: what a database that has been up for a while has done by itself (PostgreSQL:
+   * {@code VACUUM ANALYZE} of the data set's tables and a {@code CHECKPOINT}, as autovacuum and the
+   * checkpointer would), so that measurements do not pay for it. Default: nothing.
+   */
+  default void settle() {}
+
+  /** How big the data set is, for the report (e.g. table sizes); empty if unknown. */
+  default String dataSize() {
+    return "";
+  }
+
+  /**
    * Storage settings of a run: the defaults, or tuned for throughput (on PostgreSQL: a larger pool
    * and {@code synchronousCommit(false)}, see {@code JdbcStorageBuilder}).
    */
