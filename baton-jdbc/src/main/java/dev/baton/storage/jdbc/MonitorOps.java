@@ -23,10 +23,15 @@ import java.util.TreeSet;
 
 /** The read-only queries behind {@link dev.baton.storage.JobMonitor}. */
 final class MonitorOps {
-  // One count per state, each with "state = '...'" spelled out: PostgreSQL can then count every
-  // state through an index whose predicate names it (the partial index of the state's hot path, or
-  // the state index of schema version 3, which covers the other states only). A GROUP BY over the
-  // whole table reads every row.
+  /**
+   * PostgreSQL counts a state exactly up to this many jobs; past it {@link #counts} reports the
+   * planner's estimate (never less than this plus one).
+   */
+  static final int EXACT_UP_TO = 100_000;
+
+  // One count per state, each with "state = '...'" spelled out, so that each reads an index whose
+  // predicate names the state. A GROUP BY over the whole table reads every row. H2 keeps a full
+  // state index and counts exactly.
   private static final String COUNTS =
       Arrays.stream(JobState.values())
           .map(
@@ -37,6 +42,42 @@ final class MonitorOps {
                       + s.name()
                       + "'")
           .collect(java.util.stream.Collectors.joining(" UNION ALL "));
+  // PostgreSQL: an exact COUNT(*) of a state with a million finished jobs is a (parallel) scan of
+  // the whole table, as it is most of the table (docs/benchmarks.md, dashboard). So each state is
+  // counted up to EXACT_UP_TO + 1 rows only, ordered as its partial index is: without the order the
+  // planner reads a state that is most of the table with a sequential scan that stops at the limit
+  // (still half the table), with it the count walks the index and stops there.
+  static final String CAPPED_COUNTS =
+      Arrays.stream(JobState.values())
+          .map(
+              s ->
+                  "SELECT '"
+                      + s.name()
+                      + "' AS state, COUNT(*) AS n FROM (SELECT 1 FROM baton_jobs WHERE state = '"
+                      + s.name()
+                      + "' ORDER BY "
+                      + indexOrder(s)
+                      + " LIMIT "
+                      + (EXACT_UP_TO + 1)
+                      + ") c")
+          .collect(java.util.stream.Collectors.joining(" UNION ALL "));
+  // The planner's row estimate of one state (statistics of ANALYZE/autovacuum, scaled to the
+  // table's current size), read as "Plan Rows" of the plan's top node.
+  private static final Map<JobState, String> ESTIMATES =
+      java.util.Collections.unmodifiableMap(
+          Arrays.stream(JobState.values())
+              .collect(
+                  java.util.stream.Collectors.toMap(
+                      s -> s,
+                      s ->
+                          "EXPLAIN (FORMAT JSON) SELECT 1 FROM baton_jobs WHERE state = '"
+                              + s.name()
+                              + "'",
+                      (a, b) -> a,
+                      () -> new EnumMap<>(JobState.class))));
+  private static final java.util.regex.Pattern PLAN_ROWS =
+      java.util.regex.Pattern.compile("\"Plan Rows\"\\s*:\\s*([0-9.eE+]+)");
+
   // Optional filters as "? IS NULL OR column = ?" with typed parameters: one fixed statement.
   private static final String FILTER =
       """
@@ -54,10 +95,21 @@ final class MonitorOps {
         (SELECT COUNT(*) FROM baton_jobs j WHERE j.state = 'PROCESSING' AND j.owner = s.id) AS running
       FROM baton_servers s ORDER BY s.id
       """;
-  private static final String QUEUES =
+  // One GROUP BY per live state with "state = '...'" spelled out, so each reads that state's
+  // partial index; "state IN (...)" matches none of them and scans the table.
+  static final String QUEUES =
       """
-      SELECT queue, state, COUNT(*) FROM baton_jobs
-      WHERE state IN ('ENQUEUED', 'BLOCKED', 'PROCESSING', 'SCHEDULED') GROUP BY queue, state
+      SELECT queue, 'ENQUEUED' AS state, COUNT(*) FROM baton_jobs
+        WHERE state = 'ENQUEUED' GROUP BY queue
+      UNION ALL
+      SELECT queue, 'BLOCKED' AS state, COUNT(*) FROM baton_jobs
+        WHERE state = 'BLOCKED' GROUP BY queue
+      UNION ALL
+      SELECT queue, 'PROCESSING' AS state, COUNT(*) FROM baton_jobs
+        WHERE state = 'PROCESSING' GROUP BY queue
+      UNION ALL
+      SELECT queue, 'SCHEDULED' AS state, COUNT(*) FROM baton_jobs
+        WHERE state = 'SCHEDULED' GROUP BY queue
       """;
   private static final String PERMITS =
       "SELECT permit_key, kind, max_count, window_ms FROM baton_permits";
@@ -70,16 +122,52 @@ final class MonitorOps {
 
   private MonitorOps() {}
 
+  /**
+   * How many jobs are in each state. H2: exact. PostgreSQL: exact up to {@link #EXACT_UP_TO} jobs
+   * in a state, above that the planner's estimate (at least {@code EXACT_UP_TO + 1}).
+   */
   static Map<JobState, Long> counts(Tx tx) throws SQLException {
     Map<JobState, Long> out = new EnumMap<>(JobState.class);
     Arrays.stream(JobState.values()).forEach(s -> out.put(s, 0L));
-    try (PreparedStatement ps = tx.prepare(COUNTS);
+    boolean postgres = tx.dialect == Dialect.POSTGRES;
+    try (PreparedStatement ps = tx.prepare(postgres ? CAPPED_COUNTS : COUNTS);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         out.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
       }
     }
+    if (postgres) {
+      for (Map.Entry<JobState, Long> e : out.entrySet()) {
+        if (e.getValue() > EXACT_UP_TO) {
+          e.setValue(Math.max(EXACT_UP_TO + 1L, estimate(tx, e.getKey())));
+        }
+      }
+    }
     return out;
+  }
+
+  /** PostgreSQL's row estimate for {@code state}, 0 if the plan shows none. */
+  private static long estimate(Tx tx, JobState state) throws SQLException {
+    StringBuilder plan = new StringBuilder();
+    try (PreparedStatement ps = tx.prepare(ESTIMATES.get(state));
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        plan.append(rs.getString(1));
+      }
+    }
+    java.util.regex.Matcher m = PLAN_ROWS.matcher(plan);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0L;
+  }
+
+  /** The columns of the index that holds {@code state}'s jobs on PostgreSQL, in its order. */
+  private static String indexOrder(JobState state) {
+    return switch (state) {
+      case ENQUEUED -> "queue, queue_pos"; // baton_jobs_enqueued
+      case SCHEDULED -> "run_at"; // baton_jobs_scheduled
+      case BLOCKED -> "blocked_key, blocked_seq"; // baton_jobs_blocked
+      case AWAITING -> "parent_id"; // baton_jobs_children
+      case PROCESSING, SUCCEEDED, FAILED, DELETED -> "state_at, id"; // baton_jobs_state
+    };
   }
 
   static Page<JobRecord> jobs(Tx tx, JobQuery q) throws SQLException {

@@ -45,10 +45,12 @@ class PostgresPlanTest {
         jobs.add(new NewJob(spec(), null, Duration.ofHours(1), "later"));
       }
       s.create(jobs);
-      assertThat(s.countByState())
+      java.util.Map<JobState, Long> counts = s.countByState();
+      assertThat(counts)
           .containsEntry(JobState.ENQUEUED, (long) QUEUED)
-          .containsEntry(JobState.SCHEDULED, (long) QUEUED)
-          .containsEntry(JobState.SUCCEEDED, (long) FINISHED);
+          .containsEntry(JobState.SCHEDULED, (long) QUEUED);
+      // Above 100,000 in one state PostgreSQL's count is the planner's estimate, never below it.
+      assertThat(counts.get(JobState.SUCCEEDED)).isGreaterThan(100_000L);
 
       String claim = plan(schema, ClaimOp.CLAIM_SIMPLE, true);
       assertThat(claim).contains("baton_jobs_enqueued").doesNotContain("baton_jobs_state");
