@@ -3,8 +3,6 @@ package dev.baton.bench;
 import dev.baton.bench.BenchServerMain.ServerProfile;
 import dev.baton.client.BatonClient;
 import dev.baton.job.JobOptions;
-import dev.baton.state.JobState;
-import dev.baton.storage.JobMonitor;
 import dev.baton.storage.JobStorage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -372,8 +370,8 @@ public final class StorageBench {
     latency(ServerProfile.DEFAULT, label);
   }
 
-  private static long succeeded(JobStorage storage) {
-    return ((JobMonitor) storage).countByState().getOrDefault(JobState.SUCCEEDED, 0L);
+  private long succeeded(JobStorage storage) {
+    return spec.succeeded(storage);
   }
 
   private void recovery(ServerProfile profile, int run) throws Exception {

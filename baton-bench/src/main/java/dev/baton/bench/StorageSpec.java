@@ -43,6 +43,16 @@ public interface StorageSpec {
    */
   default void settle() {}
 
+  /**
+   * The exact number of SUCCEEDED jobs, for the benchmarks' success checks: the dashboard's {@code
+   * countByState} may report a large count as an estimate (PostgreSQL above 100,000).
+   */
+  default long succeeded(JobStorage storage) {
+    return ((dev.baton.storage.JobMonitor) storage)
+        .countByState()
+        .getOrDefault(dev.baton.state.JobState.SUCCEEDED, 0L);
+  }
+
   /** How big the data set is, for the report (e.g. table sizes); empty if unknown. */
   default String dataSize() {
     return "";
