@@ -35,10 +35,11 @@ final class DashboardRoutes implements AutoCloseable {
   private final List<Route> table;
   private final BulkApi bulk;
   private final EventsApi events;
+  private final HistoryApi history;
 
   DashboardRoutes(Backend b) {
     StatsApi stats = new StatsApi(b);
-    HistoryApi history = new HistoryApi(b);
+    this.history = new HistoryApi(b);
     JobsApi jobs = new JobsApi(b);
     EnqueueApi enqueue = new EnqueueApi(b);
     JobApi job = new JobApi(b);
@@ -90,6 +91,7 @@ final class DashboardRoutes implements AutoCloseable {
             get("/api/v1/me", me::me),
             get("/api/v1/events", events::events),
             get("/api/v1/openapi.json", openApi::document));
+    history.startWarmUp();
   }
 
   List<Route> table() {
@@ -100,5 +102,6 @@ final class DashboardRoutes implements AutoCloseable {
   public void close() {
     events.close();
     bulk.close();
+    history.close();
   }
 }

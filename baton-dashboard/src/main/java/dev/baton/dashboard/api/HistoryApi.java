@@ -5,18 +5,21 @@ import dev.baton.dashboard.http.HttpResponse;
 import dev.baton.storage.MinuteStats;
 import dev.baton.storage.StatsStorage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/stats/history?range=1h|24h|7d}: the storage's per-minute counters summed into
  * steps of 1 minute, 10 minutes or 1 hour (every step present, zeros included), and totals per job
  * type. A storage without {@link StatsStorage} answers empty points with {@code "available":
- * false}.
+ * false}. Steps that have ended are kept summed ({@link HistoryCache}), so a call reads only the
+ * newest minutes.
  */
 public final class HistoryApi {
   /** A range and the step its points are summed into. */
@@ -47,46 +50,93 @@ public final class HistoryApi {
     }
   }
 
+  private static final Logger log = LoggerFactory.getLogger(HistoryApi.class);
+
   private final Backend backend;
+  private final Optional<HistoryCache> cache;
+  private volatile Thread warmUp;
 
   public HistoryApi(Backend backend) {
     this.backend = backend;
+    this.cache = backend.stats().map(s -> new HistoryCache(s, backend.storage()::now));
+  }
+
+  /**
+   * Sums every range once in the background, so the first page view does not wait for a week of
+   * minutes (seconds on Redis); a request meanwhile waits for its range's fill and shares it.
+   */
+  public void startWarmUp() {
+    cache.ifPresent(
+        c -> {
+          Thread t =
+              new Thread(
+                  () -> {
+                    for (Range r : Range.values()) {
+                      if (Thread.currentThread().isInterrupted()) {
+                        return;
+                      }
+                      try {
+                        c.read(r);
+                      } catch (RuntimeException e) {
+                        log.debug(
+                            "history: warming up {} failed; the first request reads it", r, e);
+                      }
+                    }
+                  },
+                  "baton-dashboard-history");
+          t.setDaemon(true);
+          warmUp = t;
+          t.start();
+        });
+  }
+
+  /** Stops a warm-up still running. */
+  public void close() {
+    Thread t = warmUp;
+    if (t != null) {
+      t.interrupt();
+    }
   }
 
   public HttpResponse history(Call call) {
     Range range = Range.parse(call.request().param("range").orElse("1h"));
+    HistoryCache.Window window =
+        cache
+            .map(c -> c.read(range))
+            .orElseGet(() -> HistoryCache.empty(range, backend.storage().now()));
+    return backend.json().response(200, body(range, backend.stats().isPresent(), window));
+  }
+
+  /** The answer's JSON for {@code window}: a point per step, totals per type by name. */
+  static Map<String, Object> body(Range range, boolean available, HistoryCache.Window window) {
     long step = range.step.toMillis();
-    Instant now = backend.storage().now();
-    Instant end = Instant.ofEpochMilli(Math.floorDiv(now.toEpochMilli(), step) * step + step);
-    Instant start = end.minus(range.span);
-    List<MinuteStats> rows = backend.stats().map(s -> s.stats(start, end)).orElse(List.of());
-    long[][] sums = new long[(int) (range.span.toMillis() / step)][3];
     Map<String, MinuteStats> byType = new TreeMap<>();
-    for (MinuteStats m : rows) {
-      int i = (int) ((m.minute().toEpochMilli() - start.toEpochMilli()) / step);
-      if (i >= 0 && i < sums.length) {
-        sums[i][0] += m.succeeded();
-        sums[i][1] += m.failed();
-        sums[i][2] += m.retried();
-      }
-      byType.merge(m.type(), m, MinuteStats::plus);
-    }
     List<Map<String, Object>> points = new ArrayList<>();
-    for (int i = 0; i < sums.length; i++) {
+    List<Map<String, MinuteStats>> steps = window.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      long succeeded = 0;
+      long failed = 0;
+      long retried = 0;
+      for (MinuteStats m : steps.get(i).values()) {
+        succeeded += m.succeeded();
+        failed += m.failed();
+        retried += m.retried();
+        byType.merge(m.type(), m, MinuteStats::plus);
+      }
       Map<String, Object> p = new LinkedHashMap<>();
-      p.put("at", start.plusMillis(i * step));
-      p.put("succeeded", sums[i][0]);
-      p.put("failed", sums[i][1]);
-      p.put("retried", sums[i][2]);
+      p.put("at", window.start().plusMillis(i * step));
+      p.put("succeeded", succeeded);
+      p.put("failed", failed);
+      p.put("retried", retried);
       points.add(p);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("range", range.name);
     body.put("step", range.stepName);
-    body.put("available", backend.stats().isPresent());
+    body.put("available", available);
     body.put("points", points);
     body.put("types", byType.values().stream().map(HistoryApi::type).toList());
-    return backend.json().response(200, body);
+    return body;
   }
 
   private static Map<String, Object> type(MinuteStats t) {
