@@ -48,7 +48,7 @@ public final class BenchServerMain {
         case TUNED -> b.workers(options.tunedWorkers()).claimBatchSize(options.tunedBatch());
         case FAST_RECOVERY ->
             b.heartbeatInterval(Duration.ofMillis(100))
-                .serverTimeout(Duration.ofMillis(250))
+                .serverTimeout(Duration.ofSeconds(1))
                 .rescueInterval(Duration.ofMillis(50));
       };
     }

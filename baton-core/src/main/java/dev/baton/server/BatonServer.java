@@ -11,6 +11,7 @@ import dev.baton.json.JsonCodec;
 import dev.baton.stats.OutcomeCounters;
 import dev.baton.stats.StatsFilter;
 import dev.baton.stats.StatsPlugin;
+import dev.baton.storage.CallTimeouts;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
 import dev.baton.storage.LeasedJob;
@@ -18,6 +19,7 @@ import dev.baton.storage.RunOutcome;
 import dev.baton.storage.StatsStorage;
 import dev.baton.storage.StorageListener;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,8 +65,10 @@ public final class BatonServer implements AutoCloseable {
   private final JsonCodec json;
   private final JobSpecFactory specs;
   private final StorageClock clock = new StorageClock();
+  private final Liveness liveness;
   private final WorkerPool workers;
   private final Heartbeat heartbeat;
+  private final Watchdog watchdog;
   private final ClaimLoop claimLoop;
   private final HandOvers handOvers;
   private int offersAtLastLook; // on the plugin scheduler only
@@ -72,6 +76,7 @@ public final class BatonServer implements AutoCloseable {
   private final Committer committer;
   private final List<String> filterNames;
   private ScheduledExecutorService heartbeatThread;
+  private ScheduledExecutorService watchdogThread;
   private volatile ScheduledExecutorService pluginScheduler;
   private Thread claimThread;
   private final List<Thread> committerThreads = new ArrayList<>();
@@ -86,6 +91,7 @@ public final class BatonServer implements AutoCloseable {
     this.config = b.config;
     this.json = b.json;
     this.specs = new JobSpecFactory(json);
+    this.liveness = new Liveness(b.ticker, config);
     List<JobFilter> filters = new ArrayList<>();
     if (b.retryFilter) {
       filters.add(
@@ -125,7 +131,7 @@ public final class BatonServer implements AutoCloseable {
     all.addAll(b.plugins);
     this.plugins = List.copyOf(all);
     BooleanSupplier mayWrite = () -> !(closed && frozen);
-    JobRunner runner = new JobRunner(b.handlers.build(), filters, json, config, mayWrite);
+    JobRunner runner = new JobRunner(b.handlers.build(), filters, json, config, mayWrite, liveness);
     this.workers =
         new WorkerPool(
             config.serverId(),
@@ -143,22 +149,26 @@ public final class BatonServer implements AutoCloseable {
             mayWrite,
             this::outcomeWritten,
             workers::done,
-            this::workerFreed);
+            this::workerFreed,
+            liveness);
     this.heartbeat =
-        new Heartbeat(storage, config, hostName(), clock, workers::running, workers::get);
+        new Heartbeat(storage, config, hostName(), clock, liveness, workers::running, workers::get);
     this.claimLoop =
         new ClaimLoop(
             storage,
             config,
             this::claimableWorkers,
-            () -> heartbeat.registered() && !stopping && !frozen,
+            () -> heartbeat.registered() && liveness.fresh() && !stopping && !frozen,
             this::startClaimed,
-            this::recoverLostAnswers);
+            this::recoverLostAnswers,
+            liveness);
+    this.watchdog = new Watchdog(config, liveness, workers::running, () -> claimLoop.wake());
     this.handOvers =
         new HandOvers(
             config.serverId(),
             storage,
             workers,
+            liveness,
             this::release,
             () -> stopping,
             this::background,
@@ -189,6 +199,15 @@ public final class BatonServer implements AutoCloseable {
   /** Jobs running on this server now. */
   public int runningJobs() {
     return workers.running().size();
+  }
+
+  /**
+   * How late this server's recent heartbeats started against their schedule. A server whose beats
+   * come late by a good part of {@code selfFenceAfter - heartbeatInterval} is short of CPU, or
+   * pauses: it logs a WARN naming the setting to raise.
+   */
+  public HeartbeatLateness heartbeatLateness() {
+    return heartbeat.lateness();
   }
 
   /** True between {@link #start()} and {@link #close()}. */
@@ -226,9 +245,16 @@ public final class BatonServer implements AutoCloseable {
     pluginScheduler =
         Executors.newScheduledThreadPool(
             2, WorkerThreads.platformFactory("baton-" + id + "-plugins-"));
+    // Its own thread, which never calls the storage: a blocked call cannot delay the self-fence.
+    watchdogThread =
+        Executors.newSingleThreadScheduledExecutor(
+            WorkerThreads.platformFactory("baton-" + id + "-watchdog-"));
     heartbeat.beat();
-    long beat = config.heartbeatInterval().toMillis();
-    heartbeatThread.scheduleAtFixedRate(this::tickHeartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    long beat = config.heartbeatInterval().toNanos();
+    heartbeat.scheduleFrom(System.nanoTime() + beat);
+    heartbeatThread.scheduleAtFixedRate(this::tickHeartbeat, beat, beat, TimeUnit.NANOSECONDS);
+    long look = Watchdog.period(config).toNanos();
+    watchdogThread.scheduleAtFixedRate(watchdog, look, look, TimeUnit.NANOSECONDS);
     long flush = config.reportFlushInterval().toMillis();
     pluginScheduler.scheduleWithFixedDelay(this::flushReports, flush, flush, TimeUnit.MILLISECONDS);
     if (storage.handsOver()) {
@@ -302,7 +328,15 @@ public final class BatonServer implements AutoCloseable {
     committer.close(COMMIT_FLUSH_MILLIS);
     plugins.forEach(BatonServer::stopQuietly);
     heartbeatThread.shutdownNow();
+    watchdogThread.shutdownNow();
     closed = true;
+    HeartbeatLateness late = heartbeat.lateness();
+    log.info(
+        "server {}: heartbeat lateness p99 {} ms, max {} ms over the last {} beats",
+        config.serverId(),
+        late.p99().toMillis(),
+        late.max().toMillis(),
+        late.beats());
     try {
       List<JobId> released = storage.deregister(config.serverId(), "graceful shutdown");
       if (!released.isEmpty()) {
@@ -332,8 +366,8 @@ public final class BatonServer implements AutoCloseable {
     log.warn("server {} frozen (test seam): no heartbeats, claims or plugins", config.serverId());
   }
 
-  private void startClaimed(LeasedJob leased) {
-    workers.start(leased, this::release);
+  private void startClaimed(LeasedJob leased, int epoch) {
+    workers.start(leased, epoch, this::release);
     handOvers.noteStarted(leased.lease());
   }
 
@@ -378,8 +412,11 @@ public final class BatonServer implements AutoCloseable {
             + " shut down while the job was still running (grace "
             + config.shutdownGrace()
             + "); released to the head of its queue without spending an attempt";
+    long sent = liveness.now();
     try {
-      storage.finish(lease, null, new RunOutcome.Released(reason));
+      if (storage.finish(lease, null, new RunOutcome.Released(reason))) {
+        liveness.proved(sent);
+      }
     } catch (RuntimeException e) {
       log.warn("could not release job {} ({}); deregistering will", lease.jobId(), e.toString());
     }
@@ -427,7 +464,7 @@ public final class BatonServer implements AutoCloseable {
 
   private void tickHeartbeat() {
     if (!frozen) {
-      heartbeat.beat();
+      heartbeat.scheduledBeat();
     }
   }
 
@@ -448,6 +485,7 @@ public final class BatonServer implements AutoCloseable {
       }
     }
     heartbeatThread.shutdownNow();
+    watchdogThread.shutdownNow();
     pluginScheduler.shutdownNow();
     workers.shutdownNow();
     if (claimThread != null) {
@@ -550,6 +588,7 @@ public final class BatonServer implements AutoCloseable {
     private final List<JobFilter> filters = new ArrayList<>();
     private final List<ServerPlugin> plugins = new ArrayList<>();
     private boolean retryFilter = true;
+    private Ticker ticker = Ticker.SYSTEM;
 
     private Builder(JobStorage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -590,13 +629,59 @@ public final class BatonServer implements AutoCloseable {
       return this;
     }
 
-    /** The server, not started yet. */
+    /**
+     * The monotonic clock the server measures its proof of life by (default {@link Ticker#SYSTEM}).
+     * A test seam: a manual ticker makes the proof stale at once, so tests of the self-fence need
+     * not wait for the server timeout.
+     */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * The server, not started yet. Fails if the storage says one of its calls may block ({@link
+     * CallTimeouts#longestCall()}) as long as the server's proof of life may age ({@link
+     * BatonServerConfig#selfFenceAfter()}): a beat stuck in such a call would fence a healthy
+     * server, with no second beat to save it.
+     */
     public BatonServer build() {
       Collection<String> names = plugins.stream().map(ServerPlugin::name).toList();
       if (names.stream().distinct().count() != names.size()) {
         throw new BatonException("two plugins share a name: " + names);
       }
+      if (storage instanceof CallTimeouts timeouts) {
+        checkCallTimeouts(timeouts.longestCall(), config);
+      }
       return new BatonServer(this);
     }
+  }
+
+  /** See {@link Builder#build()}. */
+  static void checkCallTimeouts(Duration longestCall, BatonServerConfig config) {
+    Duration fence = config.selfFenceAfter();
+    if (longestCall.compareTo(fence) < 0) {
+      return;
+    }
+    // The shortest serverTimeout that would do: t - max(heartbeat, t / 4) > longestCall.
+    Duration byBeat = longestCall.plus(config.heartbeatInterval());
+    Duration byQuarter = longestCall.multipliedBy(4).dividedBy(3);
+    Duration bound = byBeat.compareTo(byQuarter) > 0 ? byBeat : byQuarter;
+    Duration enough = Duration.ofMillis(bound.toMillis() + 1);
+    throw new IllegalArgumentException(
+        "invalid server configuration: a storage call may block for "
+            + longestCall
+            + " (the storage's command or statement timeout), as long as or longer than"
+            + " serverTimeout "
+            + config.serverTimeout()
+            + " minus the self-fence margin "
+            + config.selfFenceMargin()
+            + " = "
+            + fence
+            + ", which a server's proof of life may age before it cancels its jobs; lower the"
+            + " storage's call timeout below "
+            + fence
+            + " or raise serverTimeout to at least "
+            + enough);
   }
 }

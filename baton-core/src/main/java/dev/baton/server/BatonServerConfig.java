@@ -34,6 +34,21 @@ public final class BatonServerConfig {
   public static final Duration DEFAULT_SERVER_TIMEOUT = Duration.ofSeconds(8);
 
   /**
+   * The shortest server timeout accepted. A conservative floor until measured: a beat must come
+   * through within {@link #selfFenceAfter()}, and on a loaded 2-core machine scheduling alone has
+   * delayed beats by hundreds of milliseconds (to be checked against heartbeat lateness under the
+   * full throughput benchmark).
+   */
+  public static final Duration MIN_SERVER_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * The server timeout must be at least this many heartbeat intervals, so that {@link
+   * #selfFenceAfter()} is at least two intervals: one beat may be lost or late by a whole interval
+   * without the server fencing itself.
+   */
+  public static final int MIN_BEATS_PER_TIMEOUT = 3;
+
+  /**
    * Longest default gap between two looks for dead servers (shorter when the heartbeat is): a
    * killed server's jobs run elsewhere at most {@code serverTimeout + rescueInterval} after the
    * kill, 9 s with the defaults.
@@ -142,9 +157,36 @@ public final class BatonServerConfig {
     return heartbeatInterval;
   }
 
-  /** Silence after which a server is declared dead (and cancels its own jobs); default 8 s. */
+  /**
+   * Silence after which a peer declares a server dead and requeues its jobs; default 8 s, at least
+   * {@link #MIN_SERVER_TIMEOUT} and {@link #MIN_BEATS_PER_TIMEOUT} heartbeat intervals. The server
+   * itself stops its jobs earlier, at {@link #selfFenceAfter()}.
+   */
   public Duration serverTimeout() {
     return serverTimeout;
+  }
+
+  /**
+   * The safety margin of the self-fence: {@code max(heartbeatInterval, serverTimeout / 4)}, 2 s
+   * with the defaults. See {@link #selfFenceAfter()}.
+   */
+  public Duration selfFenceMargin() {
+    Duration quarter = serverTimeout.dividedBy(4);
+    return heartbeatInterval.compareTo(quarter) > 0 ? heartbeatInterval : quarter;
+  }
+
+  /**
+   * How old this server's proof of life (the send time, by its own monotonic clock, of its last
+   * heartbeat, claim or applied finish) may grow before it fences itself: it then starts and claims
+   * nothing and cancels every job it runs. {@code serverTimeout - selfFenceMargin()}, 6 s with the
+   * defaults. A peer may declare it dead only {@code serverTimeout} after that send time, so the
+   * margin is what its jobs have to stop before anyone else may start them, and what covers a
+   * storage clock that jumps forward and the watchdog's own lateness. At least two heartbeat
+   * intervals (since {@code serverTimeout >= 3 * heartbeatInterval}), so one lost beat fences
+   * nothing.
+   */
+  public Duration selfFenceAfter() {
+    return serverTimeout.minus(selfFenceMargin());
   }
 
   /** How long shutdown waits for cancelled jobs to end before releasing them; default 15 s. */
@@ -377,11 +419,18 @@ public final class BatonServerConfig {
       }
       positive("heartbeatInterval", heartbeatInterval);
       positive("serverTimeout", serverTimeout);
-      if (serverTimeout.compareTo(heartbeatInterval.multipliedBy(2)) <= 0) {
+      if (serverTimeout.compareTo(MIN_SERVER_TIMEOUT) < 0) {
+        throw invalid("serverTimeout", serverTimeout, "at least " + MIN_SERVER_TIMEOUT);
+      }
+      if (serverTimeout.compareTo(heartbeatInterval.multipliedBy(MIN_BEATS_PER_TIMEOUT)) < 0) {
         throw invalid(
             "serverTimeout",
             serverTimeout,
-            "more than twice heartbeatInterval (" + heartbeatInterval + ")");
+            "at least "
+                + MIN_BEATS_PER_TIMEOUT
+                + " times heartbeatInterval ("
+                + heartbeatInterval
+                + "; lower heartbeatInterval or raise serverTimeout)");
       }
       Objects.requireNonNull(shutdownGrace, "shutdownGrace");
       if (shutdownGrace.isNegative()) {

@@ -13,7 +13,10 @@ final class Cancellation {
   enum Cause {
     /** The server is shutting down: a job that stops is released, not failed. */
     SHUTDOWN,
-    /** The lease is gone (deleted, requeued, rescued, or the server could not beat). */
+    /**
+     * The lease is gone or may be: deleted, requeued, rescued, the server was declared dead, or its
+     * proof of life went stale.
+     */
     LEASE_LOST
   }
 
@@ -41,11 +44,25 @@ final class Cancellation {
 
   /** Fires the token; later calls do nothing. Returns whether this call fired it. */
   boolean fire(Cause cause, String reason) {
+    Runnable rest = fireLater(cause, reason);
+    if (rest == null) {
+      return false;
+    }
+    rest.run();
+    return true;
+  }
+
+  /**
+   * Fires the token (the job sees {@link #isRequested()} at once) and returns what is left to do:
+   * run the callbacks and interrupt the thread. Null if the token had fired already. For cancelling
+   * many jobs at once without one job's slow callback delaying the others' tokens.
+   */
+  Runnable fireLater(Cause cause, String reason) {
     List<Runnable> toRun;
     Thread toInterrupt;
     synchronized (this) {
       if (this.reason != null) {
-        return false;
+        return null;
       }
       this.cause = cause;
       this.reason = reason;
@@ -53,11 +70,16 @@ final class Cancellation {
       callbacks.clear();
       toInterrupt = interruptible;
     }
-    toRun.forEach(Cancellation::runQuietly);
-    if (toInterrupt != null) {
-      toInterrupt.interrupt();
-    }
-    return true;
+    return () -> {
+      toRun.forEach(Cancellation::runQuietly);
+      if (toInterrupt != null) {
+        synchronized (this) {
+          if (interruptible == toInterrupt) { // the handler still runs: not the thread's next job
+            toInterrupt.interrupt();
+          }
+        }
+      }
+    };
   }
 
   void onCancel(Runnable callback) {

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.ObjIntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,8 @@ final class ClaimLoop implements Runnable {
   private final BatonServerConfig config;
   private final IntSupplier freeWorkers;
   private final BooleanSupplier mayClaim;
-  private final Consumer<LeasedJob> start;
+  private final ObjIntConsumer<LeasedJob> start;
+  private final Liveness liveness;
   private final Runnable afterLostAnswers;
   private final boolean handOver;
   private final Duration offerTtl;
@@ -85,14 +86,16 @@ final class ClaimLoop implements Runnable {
       BatonServerConfig config,
       IntSupplier freeWorkers,
       BooleanSupplier mayClaim,
-      Consumer<LeasedJob> start,
-      Runnable afterLostAnswers) {
+      ObjIntConsumer<LeasedJob> start,
+      Runnable afterLostAnswers,
+      Liveness liveness) {
     this.storage = storage;
     this.config = config;
     this.freeWorkers = freeWorkers;
     this.mayClaim = mayClaim;
     this.start = start;
     this.afterLostAnswers = afterLostAnswers;
+    this.liveness = liveness;
     this.handOver = storage.handsOver();
     this.offerTtl = offerTtl(config.pollInterval());
   }
@@ -198,12 +201,20 @@ final class ClaimLoop implements Runnable {
 
   /**
    * Claims and starts what it got, holding {@link #claiming}: a look at {@link JobStorage#leasedTo}
-   * under {@link #whileNotClaiming} never sees a job this loop leased but has not started yet.
+   * under {@link #whileNotClaiming} never sees a job this loop leased but has not started yet. A
+   * claim that succeeded proves the server alive as of its send time (the storage renews its
+   * liveness in the same step); its jobs carry the {@link Liveness#epoch} from before the send, so
+   * that a rescue the claim crossed keeps them from starting.
    */
   private List<LeasedJob> claimAndStart(int want) {
     synchronized (claiming) {
+      int epoch = liveness.epoch();
+      long sent = liveness.now();
       List<LeasedJob> leased = claim(want);
-      leased.forEach(start);
+      liveness.proved(sent);
+      for (LeasedJob job : leased) {
+        start.accept(job, epoch);
+      }
       return leased;
     }
   }

@@ -33,6 +33,7 @@ final class Committer implements Runnable {
   private final Consumer<RunningJob> written;
   private final Consumer<RunningJob> done;
   private final Runnable afterBatch;
+  private final Liveness liveness;
   private final LinkedBlockingQueue<JobRunner.Elected> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
   private volatile boolean closed;
@@ -42,6 +43,8 @@ final class Committer implements Runnable {
    *     before {@code done}
    * @param done called for each job once its outcome was written (or given up on)
    * @param afterBatch called after each write, e.g. to wake the claim loop
+   * @param liveness renewed by every write that applied an outcome: the storage renewed the
+   *     server's liveness in the same step, and the lease it checked was still this server's
    */
   Committer(
       JobStorage storage,
@@ -50,7 +53,8 @@ final class Committer implements Runnable {
       BooleanSupplier mayWrite,
       Consumer<RunningJob> written,
       Consumer<RunningJob> done,
-      Runnable afterBatch) {
+      Runnable afterBatch,
+      Liveness liveness) {
     this.storage = storage;
     this.batchSize = batchSize;
     this.runner = runner;
@@ -58,6 +62,7 @@ final class Committer implements Runnable {
     this.written = written;
     this.done = done;
     this.afterBatch = afterBatch;
+    this.liveness = liveness;
   }
 
   /** Queues an outcome; once the committer is closed, writes it on the calling thread. */
@@ -149,10 +154,15 @@ final class Committer implements Runnable {
         log.debug("server was killed (test seam): {} outcomes are not written", batch.size());
         return null;
       }
+      long sent = liveness.now();
       try {
         if (batch.size() == 1) {
           JobRunner.Elected e = batch.get(0);
-          return List.of(storage.finish(e.job().lease(), e.worker(), e.outcome()));
+          boolean applied = storage.finish(e.job().lease(), e.worker(), e.outcome());
+          if (applied) {
+            liveness.proved(sent);
+          }
+          return List.of(applied);
         }
         List<Completion> completions = new ArrayList<>(batch.size());
         for (JobRunner.Elected e : batch) {
@@ -166,6 +176,9 @@ final class Committer implements Runnable {
                   + " completions with "
                   + applied.size()
                   + " results");
+        }
+        if (applied.contains(Boolean.TRUE)) {
+          liveness.proved(sent);
         }
         return applied;
       } catch (RuntimeException e) {

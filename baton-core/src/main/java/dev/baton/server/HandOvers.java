@@ -41,6 +41,7 @@ final class HandOvers {
   private final String serverId;
   private final JobStorage storage;
   private final WorkerPool workers;
+  private final Liveness liveness;
   private final Consumer<Lease> release;
   private final BooleanSupplier stopping;
   private final Executor background;
@@ -64,6 +65,7 @@ final class HandOvers {
       String serverId,
       JobStorage storage,
       WorkerPool workers,
+      Liveness liveness,
       Consumer<Lease> release,
       BooleanSupplier stopping,
       Executor background,
@@ -71,6 +73,7 @@ final class HandOvers {
     this.serverId = serverId;
     this.storage = storage;
     this.workers = workers;
+    this.liveness = liveness;
     this.release = release;
     this.stopping = stopping;
     this.background = background;
@@ -83,6 +86,11 @@ final class HandOvers {
    * released).
    */
   boolean handedOver(LeasedJob job) {
+    return handedOver(job, liveness.epoch());
+  }
+
+  /** {@link #handedOver(LeasedJob)}, for a lease asked for in {@code epoch} ({@link Liveness}). */
+  private boolean handedOver(LeasedJob job, int epoch) {
     Lease lease = job.lease();
     if (!firstTime(lease)) {
       if (outcomeWrittenAt(lease) != 0) {
@@ -101,7 +109,7 @@ final class HandOvers {
       inBackground(() -> release.accept(lease));
       return false;
     }
-    workers.start(job, j -> inBackground(() -> release.accept(j.lease())));
+    workers.start(job, epoch, j -> inBackground(() -> release.accept(j.lease())));
     noteStarted(lease);
     return true;
   }
@@ -180,6 +188,7 @@ final class HandOvers {
       Set<Lease> before =
           workers.running().stream().map(RunningJob::lease).collect(Collectors.toSet());
       long writtenBeforeRead = outcomesWritten.get();
+      int epoch = liveness.epoch(); // a rescue after the read requeued what it found
       List<LeasedJob> leased;
       try {
         leased = storage.leasedTo(serverId);
@@ -203,7 +212,7 @@ final class HandOvers {
                   + " push, a claim's answer or the job's outcome was lost); starting it",
               serverId,
               lease);
-          handedOver(job);
+          handedOver(job, epoch);
         } else if (s.outcomeWrittenAt != 0 && s.outcomeWrittenAt <= writtenBeforeRead) {
           log.warn(
               "server {}: job {} is PROCESSING under this server again although its outcome was"
@@ -212,7 +221,7 @@ final class HandOvers {
               serverId,
               lease);
           forget(lease);
-          handedOver(job);
+          handedOver(job, epoch);
         } // else its push is being started right now, or its outcome is being answered
       }
       return true;

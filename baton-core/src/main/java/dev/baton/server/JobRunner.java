@@ -27,18 +27,21 @@ final class JobRunner {
   private final JsonCodec json;
   private final BatonServerConfig config;
   private final BooleanSupplier mayWrite;
+  private final Liveness liveness;
 
   JobRunner(
       Handlers handlers,
       List<JobFilter> filters,
       JsonCodec json,
       BatonServerConfig config,
-      BooleanSupplier mayWrite) {
+      BooleanSupplier mayWrite,
+      Liveness liveness) {
     this.handlers = handlers;
     this.filters = List.copyOf(filters);
     this.json = json;
     this.config = config;
     this.mayWrite = mayWrite;
+    this.liveness = liveness;
   }
 
   /** What a worker hands to the {@link Committer}: a job that ran and the outcome it elected. */
@@ -50,6 +53,10 @@ final class JobRunner {
    */
   Elected run(RunningJob job) {
     String worker = Thread.currentThread().getName();
+    String refusal = refusal(job);
+    if (refusal != null) {
+      return notStarted(job, worker, refusal);
+    }
     ElectContext election = perform(job, job.leased().spec(), worker);
     for (JobFilter filter : filters) {
       try {
@@ -65,6 +72,57 @@ final class JobRunner {
     job.flushReports();
     job.finishing();
     return new Elected(job, worker, election.candidate());
+  }
+
+  /**
+   * Why the job must not start now, or null: checked on the worker just before the handler, the
+   * last moment, so claimed, handed-over and recovered jobs all pass here. Not while this server's
+   * proof of life is stale (a peer may declare it dead before the handler is done), nor if the
+   * lease was asked for before the server heard it had been declared dead (the rescue may have
+   * requeued it), nor if the job's token fired already (revoked, shutdown).
+   */
+  private String refusal(RunningJob job) {
+    if (job.cancellation().isRequested()) {
+      return job.cancellationReason();
+    }
+    if (job.epoch() != liveness.epoch()) {
+      return "server "
+          + config.serverId()
+          + " was declared dead after it leased the job; the rescue requeued it";
+    }
+    if (!liveness.fresh()) {
+      return "no storage call proved server "
+          + config.serverId()
+          + " alive for "
+          + java.time.Duration.ofNanos(liveness.ageNanos()).toMillis()
+          + " ms (self-fence at "
+          + config.selfFenceAfter()
+          + "): a peer may declare it dead before the job is done";
+    }
+    return null;
+  }
+
+  /**
+   * A job that must not start: its token fires (so a refused write is expected news), and it is
+   * released to the head of its queue without spending an attempt, if the lease is still this
+   * server's; if not, the storage refuses that. No filter runs: the job did not run.
+   */
+  private Elected notStarted(RunningJob job, String worker, String why) {
+    job.cancellation().fire(Cancellation.Cause.LEASE_LOST, why);
+    log.debug("server {} does not start {}: {}", config.serverId(), job, why);
+    if (!mayWrite.getAsBoolean()) {
+      return null;
+    }
+    job.finishing();
+    return new Elected(
+        job,
+        worker,
+        new RunOutcome.Released(
+            "server "
+                + config.serverId()
+                + " did not start the job ("
+                + why
+                + "); released to the head of its queue without spending an attempt"));
   }
 
   /**

@@ -4,6 +4,8 @@ import dev.baton.storage.RescuedServer;
 import dev.baton.storage.ServerEvent;
 import dev.baton.storage.StatsStorage;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,19 +36,35 @@ public final class RescuePlugin extends PeriodicPlugin {
 
   @Override
   protected void tick(PluginContext context) {
-    for (RescuedServer dead :
-        context.storage().rescueDeadServers(serverTimeout, context.serverId())) {
+    List<RescuedServer> rescued =
+        context.storage().rescueDeadServers(serverTimeout, context.serverId());
+    if (rescued.isEmpty()) {
+      return;
+    }
+    Instant now = storageNow(context);
+    for (RescuedServer dead : rescued) {
       log.warn(
-          "server {} declared server {} dead (last heartbeat {}, timeout {}); requeued its {} jobs: {}",
+          "server {} declared server {} dead ({}, server timeout {}); requeued its {} jobs: {}",
           context.serverId(),
           dead.serverId(),
-          dead.lastBeat(),
+          now == null
+              ? "last proof of life " + dead.lastBeat()
+              : "silent for " + Duration.between(dead.lastBeat(), now).toMillis() + " ms",
           serverTimeout,
           dead.requeued().size(),
           dead.requeued());
       if (recordEvents && context.storage() instanceof StatsStorage stats) {
         record(stats, context, dead);
       }
+    }
+  }
+
+  /** The storage's time after a rescue, for the log; null if it cannot be read. */
+  private static Instant storageNow(PluginContext context) {
+    try {
+      return context.storage().now();
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

@@ -26,12 +26,23 @@ final class RunningJob implements JobContext {
   private final Cancellation cancellation = new Cancellation();
   private final ReportBuffer reports = new ReportBuffer();
   private final JobLogger logger = new StoredLogger();
+  private final int epoch;
   private volatile boolean finishing;
 
-  RunningJob(LeasedJob leased, JobStorage storage, StorageClock clock) {
+  /**
+   * @param epoch {@link Liveness#epoch()} when the lease was asked for (the claim was sent, the
+   *     push arrived, the look for leases was sent)
+   */
+  RunningJob(LeasedJob leased, JobStorage storage, StorageClock clock, int epoch) {
     this.leased = leased;
     this.storage = storage;
     this.clock = clock;
+    this.epoch = epoch;
+  }
+
+  /** {@link Liveness#epoch()} when the lease was asked for. */
+  int epoch() {
+    return epoch;
   }
 
   LeasedJob leased() {

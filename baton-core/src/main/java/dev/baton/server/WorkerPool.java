@@ -95,10 +95,13 @@ final class WorkerPool {
    * claimed meanwhile. That happens only in a race (a hand-over under the claim loop's previous
    * offer crossed its next claim, which counted the same free workers), or for a job found leased
    * to this server after a claim's answer was lost. If the pool is shut down, hands the job to
-   * {@code giveBack}, which must release it to the storage.
+   * {@code giveBack}, which must release it to the storage. Whether the job may still start is
+   * decided by the worker just before the handler ({@link JobRunner#run}).
+   *
+   * @param epoch {@link Liveness#epoch()} when the lease was asked for
    */
-  void start(LeasedJob leased, Consumer<RunningJob> giveBack) {
-    RunningJob job = new RunningJob(leased, storage, clock);
+  void start(LeasedJob leased, int epoch, Consumer<RunningJob> giveBack) {
+    RunningJob job = new RunningJob(leased, storage, clock, epoch);
     if (free.getAndDecrement() <= 0) {
       log.info(
           "server {}: no free worker for job {} (a hand-over crossed a claim, or the job was"

@@ -78,6 +78,12 @@ public interface JobStorage extends AutoCloseable {
    * when the window frees), or moved to SCHEDULED/DELETED (reschedule policy); the claim goes on
    * with the next candidate, so jobs on free keys are not held up. Returns what it leased, possibly
    * fewer than {@code max}.
+   *
+   * <p><b>Proof of life.</b> In the same atomic step, if {@code serverId} is registered, its last
+   * heartbeat becomes now (storage clock), as a {@link #heartbeat} would make it: a server busy
+   * claiming is alive even if its heartbeat thread is starved. A server that is not registered
+   * (declared dead) is not registered by this; its next heartbeat tells it. The server counts a
+   * claim that returned as proof of life from its send time on.
    */
   List<LeasedJob> claim(String serverId, List<String> queues, int max);
 
@@ -151,6 +157,10 @@ public interface JobStorage extends AutoCloseable {
    * {@link RunOutcome.Released} job goes back to ENQUEUED ahead of every job enqueued after it, its
    * attempt unchanged.
    *
+   * <p><b>Proof of life.</b> In the same atomic step, if the lease's server is registered, its last
+   * heartbeat becomes now, as for {@link #claim}. The server counts an applied finish as proof of
+   * life from its send time on (a refused one says nothing about its registration).
+   *
    * @param worker the worker that ran the job, for the history; may be null
    */
   boolean finish(Lease lease, String worker, RunOutcome outcome);
@@ -158,7 +168,8 @@ public interface JobStorage extends AutoCloseable {
   /**
    * Applies many completions, each exactly as {@link #finish} would: fenced individually (owner and
    * fencing token), with the same permit releases, uniqueness releases, continuations and expiry. A
-   * refused lease changes nothing for its own job and does not affect the others. Each element is
+   * refused lease changes nothing for its own job and does not affect the others; each lease's
+   * server's liveness is renewed as by {@code finish}, in the step that applies it. Each element is
    * atomic; the whole batch need not be, so a crash may leave some applied and some not (each can
    * be retried: a retried, already applied completion is refused, as by {@code finish}).
    *
@@ -191,7 +202,9 @@ public interface JobStorage extends AutoCloseable {
    * Declares dead every server whose last heartbeat is older than {@code timeout} (storage clock)
    * and, atomically per server: removes it, moves each of its PROCESSING jobs to ENQUEUED at the
    * head of its queue without spending an attempt (history names {@code rescuerId} and the dead
-   * server), releases their permits (waking waiters). Listeners hear {@code jobsAvailable}.
+   * server), releases their permits (waking waiters). Listeners hear {@code jobsAvailable}. Never
+   * declares {@code rescuerId} itself dead: it is alive, since it asks. A rescued job that was
+   * parked behind a key keeps its place in that key's line.
    */
   List<RescuedServer> rescueDeadServers(Duration timeout, String rescuerId);
 

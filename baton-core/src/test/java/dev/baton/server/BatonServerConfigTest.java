@@ -50,17 +50,60 @@ class BatonServerConfigTest {
   }
 
   @Test
-  void serverTimeoutMustExceedTwoHeartbeats() {
+  void serverTimeoutMustBeAtLeastThreeHeartbeats() {
     assertThatThrownBy(
             () ->
                 BatonServerConfig.builder()
                     .heartbeatInterval(Duration.ofSeconds(5))
-                    .serverTimeout(Duration.ofSeconds(10))
+                    .serverTimeout(Duration.ofSeconds(14))
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "invalid server configuration: serverTimeout must be more than twice"
-                + " heartbeatInterval (PT5S), got PT10S");
+            "invalid server configuration: serverTimeout must be at least 3 times"
+                + " heartbeatInterval (PT5S; lower heartbeatInterval or raise serverTimeout),"
+                + " got PT14S");
+    assertThat(
+            BatonServerConfig.builder()
+                .heartbeatInterval(Duration.ofSeconds(5))
+                .serverTimeout(Duration.ofSeconds(15))
+                .build()
+                .selfFenceAfter())
+        .as("at least two heartbeat intervals")
+        .isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void serverTimeoutHasAFloor() {
+    assertThatThrownBy(
+            () ->
+                BatonServerConfig.builder()
+                    .heartbeatInterval(Duration.ofMillis(100))
+                    .serverTimeout(Duration.ofMillis(250))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "invalid server configuration: serverTimeout must be at least PT1S, got PT0.25S");
+  }
+
+  @Test
+  void theSelfFenceMarginIsAHeartbeatOrAQuarterOfTheTimeout() {
+    BatonServerConfig defaults = BatonServerConfig.defaults();
+    assertThat(defaults.selfFenceMargin()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.selfFenceAfter()).isEqualTo(Duration.ofSeconds(6));
+    BatonServerConfig fast =
+        BatonServerConfig.builder()
+            .heartbeatInterval(Duration.ofMillis(100))
+            .serverTimeout(Duration.ofSeconds(1))
+            .build();
+    assertThat(fast.selfFenceMargin()).isEqualTo(Duration.ofMillis(250));
+    assertThat(fast.selfFenceAfter()).isEqualTo(Duration.ofMillis(750));
+    BatonServerConfig slowBeat =
+        BatonServerConfig.builder()
+            .heartbeatInterval(Duration.ofSeconds(3))
+            .serverTimeout(Duration.ofSeconds(9))
+            .build();
+    assertThat(slowBeat.selfFenceMargin()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(slowBeat.selfFenceAfter()).isEqualTo(Duration.ofSeconds(6));
   }
 
   @Test

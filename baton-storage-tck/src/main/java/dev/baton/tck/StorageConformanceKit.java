@@ -281,6 +281,14 @@ public abstract class StorageConformanceKit {
     }
   }
 
+  @Nested
+  class ServerSelfFencing extends dev.baton.tck.server.SelfFencingSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
   // ------------------------------------------------------------ recurring jobs
 
   @Nested

@@ -23,7 +23,12 @@ import java.util.UUID;
  */
 final class ClaimOp {
   // Parameters: the transaction's time if known (else the clock is read), whether to set
-  // synchronous_commit off for this transaction, queue, after, limit, owner, server, reason.
+  // synchronous_commit off for this transaction, queue, after, limit, owner, server, reason, and
+  // the server whose last beat the claim renews (null: none). The renewal is ServerOps.RENEW: a
+  // claim is proof of life. Only the one-statement claim in auto-commit (quickClaim) renews here; a
+  // claim in a transaction passes null and its caller renews after the commit
+  // (ServerOps.renewAlone): the server row must not stay locked until a commit that a frozen
+  // server may never send.
   private static final String CLAIM_CTES =
       """
       WITH t AS MATERIALIZED (
@@ -48,7 +53,11 @@ final class ClaimOp {
         WHERE u.unique_hold = 'UNTIL_START' AND q.unique_key = u.unique_key AND q.job_id = u.id),
       h AS (
         INSERT INTO baton_history (job_id, state, at, server_id, reason)
-        SELECT u.id, 'PROCESSING', t.ts, ?, ? FROM u, t)
+        SELECT u.id, 'PROCESSING', t.ts, ?, ? FROM u, t),
+      b AS (
+        UPDATE baton_servers v SET last_beat = t.ts FROM t
+        WHERE v.last_beat < t.ts AND v.id IN (
+          SELECT id FROM baton_servers WHERE id = CAST(? AS VARCHAR(200)) FOR UPDATE SKIP LOCKED))
       """;
   private static final String CLAIM_RESULT =
       """
@@ -129,7 +138,8 @@ final class ClaimOp {
         List<JobRow> candidates =
             tx.dialect == Dialect.H2
                 ? peekAndLock(tx, queue, after, want)
-                : claimSimple(tx, serverId, queue, after, want, asyncCommit, leasedAlready, null);
+                : claimSimple(
+                    tx, serverId, queue, after, want, asyncCommit, leasedAlready, null, false);
         if (candidates.isEmpty()) {
           break;
         }
@@ -210,7 +220,7 @@ final class ClaimOp {
     java.util.Set<JobId> leasedNow = new java.util.HashSet<>();
     List<JobRow> candidates =
         claimSimple(
-            tx, serverId, queues.get(0), Long.MIN_VALUE, max, asyncCommit, leasedNow, offer);
+            tx, serverId, queues.get(0), Long.MIN_VALUE, max, asyncCommit, leasedNow, offer, true);
     List<LeasedJob> leased = new ArrayList<>();
     for (JobRow row : candidates) {
       if (leasedNow.contains(row.id())) {
@@ -235,7 +245,8 @@ final class ClaimOp {
    * in queue order, so that the ones with permits go through {@link Admission}. Leased rows are
    * read with the columns a lease needs only; their ids are added to {@code leased}. With an {@code
    * offer}, the same statement withdraws the server's offer and may leave a new one ({@link
-   * OfferOps#CLAIM_CTES}).
+   * OfferOps#CLAIM_CTES}). With {@code renew} (auto-commit only), the statement also renews the
+   * server's last beat.
    */
   private static List<JobRow> claimSimple(
       Tx tx,
@@ -245,7 +256,8 @@ final class ClaimOp {
       int limit,
       boolean asyncCommit,
       java.util.Set<JobId> leased,
-      OfferOps.Offer offer)
+      OfferOps.Offer offer,
+      boolean renew)
       throws SQLException {
     List<JobRow> rows = new ArrayList<>();
     try (PreparedStatement ps = tx.prepare(offer == null ? CLAIM_SIMPLE : CLAIM_OFFER)) {
@@ -257,8 +269,10 @@ final class ClaimOp {
       ps.setString(6, serverId);
       ps.setString(7, serverId);
       ps.setString(8, "claimed by " + serverId);
+      ps.setString(9, renew && !tx.beatRenewed ? serverId : null);
+      tx.beatRenewed |= renew;
       if (offer != null) {
-        offer.bindClaim(tx, ps, 9);
+        offer.bindClaim(tx, ps, 10);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

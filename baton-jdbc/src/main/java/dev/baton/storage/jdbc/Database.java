@@ -31,14 +31,19 @@ final class Database {
   /** PostgreSQL: claims commit without waiting for the WAL flush unless this is set. */
   final boolean durableClaims;
 
+  /** Transient conflicts are run again only while a call has not taken this long. */
+  private final long retryWindowNanos;
+
   Database(
       DataSource dataSource,
       Dialect dialect,
       String schema,
       Notifications notifications,
       String description,
-      boolean durableClaims) {
+      boolean durableClaims,
+      java.time.Duration statementTimeout) {
     this.durableClaims = durableClaims;
+    this.retryWindowNanos = statementTimeout.toNanos();
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.schema = schema;
@@ -47,6 +52,7 @@ final class Database {
   }
 
   <T> T tx(String operation, Work<T> work) {
+    long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         T result;
@@ -65,7 +71,7 @@ final class Database {
         notifications.afterCommit(tx);
         return result;
       } catch (SQLException e) {
-        if (Dialect.isRetryable(e) && attempt < MAX_TRIES) {
+        if (retry(e, attempt, start)) {
           log.debug("{}: transient conflict ({}), running it again", operation, e.getMessage());
           backoff(attempt);
           continue;
@@ -75,17 +81,25 @@ final class Database {
     }
   }
 
+  /** Whether to run a failed transaction again: a transient conflict, within the retry window. */
+  private boolean retry(SQLException e, int attempt, long start) {
+    return Dialect.isRetryable(e)
+        && attempt < MAX_TRIES
+        && System.nanoTime() - start < retryWindowNanos;
+  }
+
   /**
    * Runs {@code work}, a single statement, in auto-commit: the statement is its own transaction, so
    * no BEGIN or COMMIT round trip is added. It must write its history and notifications itself.
    */
   <T> T autocommit(String operation, Work<T> work) {
+    long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(true);
         return work.run(new Tx(c, dialect));
       } catch (SQLException e) {
-        if (Dialect.isRetryable(e) && attempt < MAX_TRIES) {
+        if (retry(e, attempt, start)) {
           log.debug("{}: transient conflict ({}), running it again", operation, e.getMessage());
           backoff(attempt);
           continue;

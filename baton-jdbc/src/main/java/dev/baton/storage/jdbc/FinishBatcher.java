@@ -37,7 +37,9 @@ final class FinishBatcher implements AutoCloseable {
 
   // One statement finishes every job of the group that needs nothing beyond its own row (no
   // permits, no uniqueness key to release, no continuations) and writes their history. Parameters:
-  // the transaction's time if known (else the clock is read), then one array per column of v.
+  // the transaction's time if known (else the clock is read), then one array per column of v. The
+  // finish's renewal of its servers' last beats is not part of it: the statement runs in a
+  // transaction, and applyAll renews after the commit (ServerOps.renewAlone).
   // The expected state comes from v, not a literal: a literal would let the planner read the rows
   // through an index on state (baton_jobs_state, baton_jobs_owner), whose entries of rows that
   // were PROCESSING pile up until vacuum; joined through v, the rows are read by primary key.
@@ -142,18 +144,29 @@ final class FinishBatcher implements AutoCloseable {
   /**
    * {@code finishAll}: all in one transaction; if that fails, one transaction each, so that one bad
    * completion cannot fail another; if any of those fails, the first error is rethrown after the
-   * others were applied.
+   * others were applied. A finish is proof of life: the last beats of the finishing servers are
+   * renewed after the commit, by a statement of their own ({@link ServerOps#renewAlone}), never in
+   * the finish's transaction, whose lock on a server row a frozen server would hold.
    */
   List<Boolean> applyAll(List<Completion> completions) {
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    // Only once the finishes are written: a call that failed (the database may be out of reach)
+    // is not delayed by a renewal bound to fail too.
+    List<Boolean> results = applyEach(completions);
+    ServerOps.renewAlone(db, servers(completions));
+    return results;
+  }
+
+  private List<Boolean> applyEach(List<Completion> completions) {
     if (completions.size() == 1) {
       return db.tx("finish", tx -> finishAll(tx, completions));
     }
-    if (completions.size() > 1) {
-      try {
-        return db.tx("finish", tx -> finishAll(tx, completions));
-      } catch (RuntimeException e) {
-        // fall through: one by one
-      }
+    try {
+      return db.tx("finish", tx -> finishAll(tx, completions));
+    } catch (RuntimeException e) {
+      // fall through: one by one
     }
     List<Boolean> results = new ArrayList<>(completions.size());
     RuntimeException first = null;
@@ -172,7 +185,8 @@ final class FinishBatcher implements AutoCloseable {
     return results;
   }
 
-  private static List<Boolean> finishAll(Tx tx, List<Completion> all) throws SQLException {
+  /** The work of one finish transaction (package-private for tests that hold it open). */
+  static List<Boolean> finishAll(Tx tx, List<Completion> all) throws SQLException {
     Boolean[] results = new Boolean[all.size()];
     if (tx.dialect == Dialect.POSTGRES) {
       finishSimple(tx, all, results);
@@ -192,6 +206,17 @@ final class FinishBatcher implements AutoCloseable {
       }
     }
     return java.util.Arrays.asList(results);
+  }
+
+  /** The servers whose leases {@code all} finish: nearly always one. */
+  private static List<String> servers(List<Completion> all) {
+    String first = all.get(0).lease().serverId();
+    for (Completion c : all) {
+      if (!c.lease().serverId().equals(first)) {
+        return all.stream().map(x -> x.lease().serverId()).distinct().toList();
+      }
+    }
+    return List.of(first);
   }
 
   /**

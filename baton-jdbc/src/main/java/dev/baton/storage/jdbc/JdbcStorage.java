@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.baton.BatonException;
 import dev.baton.job.JobId;
 import dev.baton.state.JobState;
+import dev.baton.storage.CallTimeouts;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.JobMonitor;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * JdbcStorage h2 = JdbcStorage.h2File().build(); // ./baton-data
  * }</pre>
  */
-public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor, StatsStorage {
+public final class JdbcStorage
+    implements JobStorage, LockStorage, JobMonitor, StatsStorage, CallTimeouts {
   private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
 
   private final Database db;
@@ -72,11 +74,28 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor, S
    */
   private volatile boolean admitting;
 
-  JdbcStorage(Database db, HikariDataSource pool, String description) {
+  private final Duration longestCall;
+
+  JdbcStorage(Database db, HikariDataSource pool, String description, Duration longestCall) {
     this.db = db;
+    this.longestCall = longestCall;
     this.pool = pool;
     this.finisher = new FinishBatcher(db);
-    log.info("Baton {} ready (schema version {})", description, SchemaMigrator.LATEST);
+    log.info(
+        "Baton {} ready (schema version {}, longest call {})",
+        description,
+        SchemaMigrator.LATEST,
+        longestCall);
+  }
+
+  /**
+   * The connection timeout plus the statement timeout (PostgreSQL with a URL: or the socket
+   * timeout, if longer): how long one statement of a call may keep it waiting. See {@link
+   * JdbcStorageBuilder#statementTimeout}.
+   */
+  @Override
+  public Duration longestCall() {
+    return longestCall;
   }
 
   /** For tests in this package: the transactions behind this storage. */
@@ -255,19 +274,23 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor, S
     String op = offer == null ? "claim" : "claimOrOffer";
     boolean async = !db.durableClaims && db.dialect == Dialect.POSTGRES;
     if (db.dialect != Dialect.POSTGRES || admitting) {
-      return db.tx(
-          op,
-          tx -> {
-            if (offer != null) {
-              OfferOps.withdraw(tx, serverId);
-            }
-            List<LeasedJob> leased = ClaimOp.claim(tx, serverId, queues, max, async);
-            admitting = tx.admissionRan;
-            if (offer != null) {
-              OfferOps.offer(tx, offer, max - leased.size());
-            }
-            return leased;
-          });
+      List<LeasedJob> claimed =
+          db.tx(
+              op,
+              tx -> {
+                if (offer != null) {
+                  OfferOps.withdraw(tx, serverId);
+                }
+                List<LeasedJob> leased = ClaimOp.claim(tx, serverId, queues, max, async);
+                admitting = tx.admissionRan;
+                if (offer != null) {
+                  OfferOps.offer(tx, offer, max - leased.size());
+                }
+                return leased;
+              });
+      // After the commit, in a statement of its own (see ServerOps.renewAlone).
+      ServerOps.renewAlone(db, List.of(serverId));
+      return claimed;
     }
     ClaimOp.Quick quick =
         db.autocommit(op, tx -> ClaimOp.quickClaim(tx, serverId, queues, max, async, offer));
@@ -321,12 +344,15 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor, S
 
   @Override
   public HeartbeatResult heartbeat(ServerBeat beat) {
-    return db.tx("heartbeat", tx -> ServerOps.heartbeat(tx, beat));
+    // In auto-commit: each statement commits at once, so the server row is never left locked by a
+    // heartbeat whose server froze before its commit (the rescue skips locked server rows).
+    return db.autocommit("heartbeat", tx -> ServerOps.heartbeat(tx, beat));
   }
 
   @Override
   public List<RescuedServer> rescueDeadServers(Duration timeout, String rescuerId) {
-    List<String> silent = db.tx("rescueDeadServers", tx -> ServerOps.silentServers(tx, timeout));
+    List<String> silent =
+        db.tx("rescueDeadServers", tx -> ServerOps.silentServers(tx, timeout, rescuerId));
     List<RescuedServer> rescued = new ArrayList<>();
     for (String serverId : silent) {
       RescuedServer r =
@@ -527,7 +553,13 @@ public final class JdbcStorage implements JobStorage, LockStorage, JobMonitor, S
 
   @Override
   public int pruneStats(Instant before) {
-    return db.tx("pruneStats", tx -> StatsOps.prune(tx, before));
+    int pruned = 0;
+    int n;
+    do {
+      n = db.tx("pruneStats", tx -> StatsOps.prune(tx, before));
+      pruned += n;
+    } while (n == StatsOps.PRUNE_BATCH);
+    return pruned;
   }
 
   @Override

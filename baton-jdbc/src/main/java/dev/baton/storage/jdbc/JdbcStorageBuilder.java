@@ -24,7 +24,15 @@ public final class JdbcStorageBuilder {
   public static final int DEFAULT_POOL_SIZE = 10;
 
   /** How long an operation waits for a pooled connection, and the start for the first one. */
-  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+
+  /**
+   * The longest one statement may run or wait (for a lock, for the network) before it fails. With
+   * the connection timeout, the longest a storage call may block: 5 s by default, below the default
+   * server timeout of 8 s with room to spare (a server refuses a storage whose calls could outlast
+   * the time in which it must notice that it may have been declared dead).
+   */
+  public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(3);
 
   /** How often H2 storages poll for other processes' notifications. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(50);
@@ -43,6 +51,7 @@ public final class JdbcStorageBuilder {
   private String schema;
   private int poolSize = DEFAULT_POOL_SIZE;
   private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+  private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
   private Duration pollInterval = DEFAULT_POLL_INTERVAL;
   private boolean synchronousCommit = true;
   private boolean durableClaims;
@@ -86,12 +95,33 @@ public final class JdbcStorageBuilder {
     return this;
   }
 
+  /**
+   * How long an operation waits for a pooled connection (default 2 s), and how long the storage
+   * waits for its first connection at start.
+   */
   public JdbcStorageBuilder connectionTimeout(Duration timeout) {
     if (timeout == null || timeout.toMillis() < 250) {
       throw new IllegalArgumentException(
           "connectionTimeout must be at least 250 ms, got " + timeout);
     }
     this.connectionTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * The longest one statement may run, wait for a lock or wait for the database's answer before it
+   * fails (default 3 s; at least 100 ms). PostgreSQL: {@code statement_timeout} on the storage's
+   * connections and, with a URL, the driver's {@code socketTimeout} (whole seconds, rounded up) for
+   * a database that stopped answering; H2: its {@code QUERY_TIMEOUT} and {@code LOCK_TIMEOUT}.
+   * Conflicts that are run again (deadlocks, serialization failures) are retried only within this
+   * time. {@link JdbcStorage#longestCall()} is this plus {@link #connectionTimeout}.
+   */
+  public JdbcStorageBuilder statementTimeout(Duration timeout) {
+    if (timeout == null || timeout.toMillis() < 100) {
+      throw new IllegalArgumentException(
+          "statementTimeout must be at least 100 ms, got " + timeout);
+    }
+    this.statementTimeout = timeout;
     return this;
   }
 
@@ -144,14 +174,21 @@ public final class JdbcStorageBuilder {
     HikariDataSource pool = pool(normalized);
     Notifications notifications = null;
     try {
-      new SchemaMigrator(pool, dialect, normalized).migrate();
+      new SchemaMigrator(pool, dialect, normalized, initSql()).migrate();
       notifications =
           dialect == Dialect.POSTGRES
               ? new PgNotifications(this::listenConnection, normalized == null ? "" : normalized)
               : new PolledNotifications(pool, pollInterval);
       Database db =
-          new Database(pool, dialect, normalized, notifications, describe(), durableClaims);
-      return new JdbcStorage(db, pool, describe());
+          new Database(
+              pool,
+              dialect,
+              normalized,
+              notifications,
+              describe(),
+              durableClaims,
+              statementTimeout);
+      return new JdbcStorage(db, pool, describe(), longestCall());
     } catch (SQLException e) {
       pool.close();
       throw new BatonException(describe() + ": cannot prepare the schema: " + e.getMessage(), e);
@@ -170,13 +207,12 @@ public final class JdbcStorageBuilder {
     // pool's own setup (search_path, connection init SQL) would run inside the first transaction
     // and be undone if that transaction rolled back.
     config.setConnectionTimeout(connectionTimeout.toMillis());
+    config.setValidationTimeout(Math.max(250, connectionTimeout.toMillis() / 2));
     config.setInitializationFailTimeout(connectionTimeout.toMillis());
     if (normalizedSchema != null) {
       config.setSchema(normalizedSchema);
     }
-    if (!synchronousCommit) {
-      config.setConnectionInitSql("SET synchronous_commit = off");
-    }
+    config.setConnectionInitSql(initSql());
     if (dataSource != null) {
       config.setDataSource(dataSource);
     } else {
@@ -188,6 +224,10 @@ public final class JdbcStorageBuilder {
         config.setPassword(password);
       }
       driverProperties().forEach((k, v) -> config.addDataSourceProperty((String) k, v));
+      if (dialect == Dialect.POSTGRES) {
+        // statement_timeout is the server's; this bounds a read from a database that went silent.
+        config.addDataSourceProperty("socketTimeout", Long.toString(socketTimeoutSeconds()));
+      }
     }
     try {
       return new HikariDataSource(config);
@@ -207,6 +247,31 @@ public final class JdbcStorageBuilder {
               + ") and that user and password are correct.",
           e);
     }
+  }
+
+  /** The session settings of every pooled connection: the statement timeout, commit mode. */
+  private String initSql() {
+    long ms = statementTimeout.toMillis();
+    if (dialect == Dialect.H2) {
+      return "SET QUERY_TIMEOUT " + ms + "; SET LOCK_TIMEOUT " + ms;
+    }
+    return "SET statement_timeout = "
+        + ms
+        + (synchronousCommit ? "" : "; SET synchronous_commit = off");
+  }
+
+  private long socketTimeoutSeconds() {
+    return Math.max(1, (statementTimeout.toMillis() + 999) / 1000);
+  }
+
+  /** What {@link JdbcStorage#longestCall()} reports: a connection, then one statement. */
+  Duration longestCall() {
+    Duration statement = statementTimeout;
+    if (dialect == Dialect.POSTGRES && url != null) {
+      Duration socket = Duration.ofSeconds(socketTimeoutSeconds());
+      statement = socket.compareTo(statement) > 0 ? socket : statement;
+    }
+    return connectionTimeout.plus(statement);
   }
 
   private Properties driverProperties() {

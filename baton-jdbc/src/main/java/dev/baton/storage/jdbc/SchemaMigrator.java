@@ -22,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * with an advisory lock, H2 with a row lock on {@code baton_migration_lock} held on a second
  * connection while the first runs the DDL (H2 commits DDL implicitly). A schema newer than this
  * code stops the start with a clear message.
+ *
+ * <p>A migration may take far longer than any storage call: an index rebuilt on a jobs table of a
+ * million rows, or the wait for another process's migration. It runs without the storage's
+ * statement timeout (PostgreSQL: {@code statement_timeout = 0} and no socket timeout on its
+ * connection; H2: no {@code QUERY_TIMEOUT} and a lock timeout of {@value #LOCK_WAIT_MILLIS} ms),
+ * and its connections go back to the pool with the storage's own session settings.
  */
 final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
@@ -32,51 +38,85 @@ final class SchemaMigrator {
   /** Fixed key of the migration advisory lock: "baton" in ASCII. */
   private static final long PG_LOCK_KEY = 0x6261746f6eL;
 
+  /** H2: how long a migration waits for a lock (another process's migration, a busy table). */
+  private static final int LOCK_WAIT_MILLIS = 60_000;
+
   private final DataSource dataSource;
   private final Dialect dialect;
   private final String schema;
 
-  SchemaMigrator(DataSource dataSource, Dialect dialect, String schema) {
+  /** The session settings of the storage's connections, restored after the migration. */
+  private final String sessionSettings;
+
+  SchemaMigrator(DataSource dataSource, Dialect dialect, String schema, String sessionSettings) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.schema = schema;
+    this.sessionSettings = sessionSettings;
   }
 
   void migrate() throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
+      withoutTimeouts(c);
+      try {
+        migrate(c);
+      } finally {
+        restoreTimeouts(c);
+      }
+    }
+  }
+
+  private void withoutTimeouts(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
       if (dialect == Dialect.POSTGRES) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        s.execute("SET statement_timeout = 0");
+        c.setNetworkTimeout(null, 0);
+      } else {
+        s.execute("SET QUERY_TIMEOUT 0");
+        s.execute("SET LOCK_TIMEOUT " + LOCK_WAIT_MILLIS);
+      }
+    }
+  }
+
+  private void restoreTimeouts(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sessionSettings);
+    }
+  }
+
+  private void migrate(Connection c) throws SQLException {
+    if (dialect == Dialect.POSTGRES) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+        ps.setLong(1, PG_LOCK_KEY);
+        ps.executeQuery().close();
+      }
+      try {
+        createSchema(c);
+        upgrade(c);
+      } finally {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
           ps.setLong(1, PG_LOCK_KEY);
           ps.executeQuery().close();
         }
-        try {
-          createSchema(c);
+      }
+    } else {
+      createSchema(c);
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE IF NOT EXISTS baton_migration_lock (id INT PRIMARY KEY)");
+        s.execute("INSERT INTO baton_migration_lock VALUES (1) ON CONFLICT DO NOTHING");
+      }
+      try (Connection lock = dataSource.getConnection()) {
+        lock.setAutoCommit(false);
+        withoutTimeouts(lock);
+        try (Statement s = lock.createStatement()) {
+          s.executeQuery("SELECT id FROM baton_migration_lock WHERE id = 1 FOR UPDATE").close();
           upgrade(c);
         } finally {
-          try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-            ps.setLong(1, PG_LOCK_KEY);
-            ps.executeQuery().close();
-          }
-        }
-      } else {
-        createSchema(c);
-        try (Statement s = c.createStatement()) {
-          s.execute("CREATE TABLE IF NOT EXISTS baton_migration_lock (id INT PRIMARY KEY)");
-          s.execute("INSERT INTO baton_migration_lock VALUES (1) ON CONFLICT DO NOTHING");
-        }
-        try (Connection lock = dataSource.getConnection()) {
-          lock.setAutoCommit(false);
-          try (Statement s = lock.createStatement()) {
-            s.execute("SET LOCK_TIMEOUT 60000");
-            s.executeQuery("SELECT id FROM baton_migration_lock WHERE id = 1 FOR UPDATE").close();
-            upgrade(c);
-          } finally {
-            lock.rollback();
-            try (Statement s = lock.createStatement()) {
-              s.execute("SET LOCK_TIMEOUT 10000");
-            }
-          }
+          lock.rollback();
+          // Not the URL's LOCK_TIMEOUT: the pool's next user of this connection (a heartbeat,
+          // say) must not wait longer for a lock than the storage's statement timeout.
+          restoreTimeouts(lock);
         }
       }
     }

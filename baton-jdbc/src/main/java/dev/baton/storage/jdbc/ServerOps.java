@@ -19,6 +19,8 @@ import java.util.UUID;
 
 /** Heartbeats, dead-server rescue and deregistration. */
 final class ServerOps {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerOps.class);
+
   private static final String BEAT =
       "UPDATE baton_servers SET host = ?, queues = ?, workers = ?, last_beat = ? WHERE id = ?";
   private static final String REGISTER =
@@ -28,9 +30,29 @@ final class ServerOps {
       """;
   private static final String LEASES =
       "SELECT id, state, owner, fencing_token FROM baton_jobs WHERE id = ANY(?)";
-  private static final String SILENT = "SELECT id FROM baton_servers WHERE last_beat < ?";
+  // The rescuer is alive (it asks): it is never among the silent, however late its own beat.
+  private static final String SILENT =
+      "SELECT id FROM baton_servers WHERE last_beat < ? AND id <> ?";
   private static final String LOCK_SILENT =
-      "SELECT last_beat FROM baton_servers WHERE id = ? AND last_beat < ? FOR UPDATE SKIP LOCKED";
+      """
+      SELECT last_beat FROM baton_servers WHERE id = ? AND last_beat < ? AND id <> ?
+      FOR UPDATE SKIP LOCKED
+      """;
+
+  /**
+   * A claim or a finish is proof of life: the last beat of its (registered) servers becomes the
+   * storage's time, in a statement of its own ({@link #renewAlone}) or in a claim that is one
+   * auto-commit statement ({@code ClaimOp.CLAIM_CTES}). SKIP LOCKED: a row locked now is being
+   * renewed by another call of the same server (its heartbeat, claim or finish), or examined by a
+   * rescuer, which would have found it alive had it waited; a busy server's calls never queue
+   * behind each other on their server row.
+   */
+  static final String RENEW =
+      """
+      UPDATE baton_servers SET last_beat = CASE WHEN last_beat < ? THEN ? ELSE last_beat END
+      WHERE id IN (SELECT id FROM baton_servers WHERE id = ANY(?) FOR UPDATE SKIP LOCKED)
+      """;
+
   private static final String REMOVE = "DELETE FROM baton_servers WHERE id = ?";
   private static final String OWNED =
       "SELECT "
@@ -86,10 +108,47 @@ final class ServerOps {
     return new HeartbeatResult(now, known, revoked);
   }
 
-  static List<String> silentServers(Tx tx, Duration timeout) throws SQLException {
+  /**
+   * Renews the last beat of {@code serverIds} that are registered, as a statement of its own in
+   * auto-commit, after the call's transaction has committed. Never inside a multi-statement
+   * transaction: the UPDATE locks the server row until the commit, and a server frozen (or cut off)
+   * before its commit would keep it locked; the rescue ({@code LOCK_SILENT}, SKIP LOCKED) would
+   * then skip that server forever and its jobs would stay stuck. Renewed after the work, the beat
+   * is still later than the call's send time, which is what the core counts as the proof of life.
+   * Best effort: the work is committed, so a failed renewal is only logged (the next heartbeat
+   * renews the beat).
+   */
+  static void renewAlone(Database db, List<String> serverIds) {
+    if (serverIds.isEmpty()) {
+      return;
+    }
+    try {
+      db.autocommit("renew", tx -> renew(tx, serverIds));
+    } catch (RuntimeException e) {
+      log.debug("renewing the last beat of {} after a claim or finish failed", serverIds, e);
+    }
+  }
+
+  /** The {@link #RENEW} statement, once per {@code tx}; run it in auto-commit only. */
+  private static Void renew(Tx tx, List<String> serverIds) throws SQLException {
+    if (tx.beatRenewed) {
+      return null;
+    }
+    Instant now = tx.now();
+    try (PreparedStatement ps = tx.prepare(RENEW)) {
+      ps.setObject(1, Sql.ts(now));
+      ps.setObject(2, Sql.ts(now));
+      ps.setArray(3, tx.strings(serverIds));
+      ps.executeUpdate();
+    }
+    tx.beatRenewed = true;
+    return null;
+  }
+
+  static List<String> silentServers(Tx tx, Duration timeout, String rescuerId) throws SQLException {
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = tx.prepare(SILENT)) {
-      Sql.bind(ps, tx.now().minus(timeout));
+      Sql.bind(ps, tx.now().minus(timeout), rescuerId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ids.add(rs.getString(1));
@@ -104,7 +163,7 @@ final class ServerOps {
       throws SQLException {
     Instant lastBeat;
     try (PreparedStatement ps = tx.prepare(LOCK_SILENT)) {
-      Sql.bind(ps, serverId, tx.now().minus(timeout));
+      Sql.bind(ps, serverId, tx.now().minus(timeout), rescuerId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;

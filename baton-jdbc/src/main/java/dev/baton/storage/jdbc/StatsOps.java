@@ -49,7 +49,17 @@ final class StatsOps {
       SELECT minute_at, type, succeeded, failed, retried, run_ms, wait_ms FROM baton_stats
       WHERE minute_at >= ? AND minute_at < ? ORDER BY minute_at, type
       """;
-  private static final String PRUNE = "DELETE FROM baton_stats WHERE minute_at < ?";
+
+  /** Rows one prune statement deletes at most: each is one short transaction. */
+  static final int PRUNE_BATCH = 1_000;
+
+  // In batches: after a long stop of every server the first prune may find days of rows, and one
+  // DELETE of them all could outlast the statement timeout.
+  private static final String PRUNE =
+      """
+      DELETE FROM baton_stats WHERE (minute_at, type) IN (
+        SELECT minute_at, type FROM baton_stats WHERE minute_at < ? ORDER BY minute_at LIMIT ?)
+      """;
 
   private static final String ADD_EVENT =
       """
@@ -124,8 +134,9 @@ final class StatsOps {
     return out;
   }
 
+  /** Deletes up to {@link #PRUNE_BATCH} rows older than {@code before}; returns how many. */
   static int prune(Tx tx, Instant before) throws SQLException {
-    return tx.update(PRUNE, before);
+    return tx.update(PRUNE, before, PRUNE_BATCH);
   }
 
   static void addEvent(Tx tx, ServerEvent e) throws SQLException {

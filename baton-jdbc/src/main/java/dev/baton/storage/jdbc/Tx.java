@@ -54,6 +54,9 @@ final class Tx {
   /** The permit rows ({@code baton_permits} keys) this transaction has locked. */
   final Set<String> lockedPermits = new java.util.HashSet<>();
 
+  /** This transaction has renewed the last beat of its server ({@link ServerOps#renew}). */
+  boolean beatRenewed;
+
   /** A claim in this transaction had candidates that went through admission. */
   boolean admissionRan;
 

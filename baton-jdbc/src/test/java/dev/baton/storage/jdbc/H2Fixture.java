@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,11 +40,20 @@ final class H2Fixture implements StorageFixture {
         return opened.get(handedOut++ % opened.size());
       }
     }
-    return open();
+    return open(
+        JdbcStorage.h2File(directory)
+            .poolSize(4)
+            .connectionTimeout(Duration.ofSeconds(1))
+            .statementTimeout(Duration.ofSeconds(1)));
   }
 
   JdbcStorage open() {
-    JdbcStorage s = JdbcStorage.h2File(directory).poolSize(4).build();
+    return open(JdbcStorage.h2File(directory).poolSize(4));
+  }
+
+  /** Kit clients (newStorage) have call timeouts as PostgresFixture's: longest call 2 s. */
+  private JdbcStorage open(JdbcStorageBuilder builder) {
+    JdbcStorage s = builder.build();
     synchronized (opened) {
       opened.add(s);
     }

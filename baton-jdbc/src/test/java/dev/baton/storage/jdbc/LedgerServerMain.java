@@ -20,7 +20,9 @@ public final class LedgerServerMain {
   static final JobType<Work> LEDGER_JOB = JobType.of("ledger-job", Work.class);
 
   static final Duration HEARTBEAT = Duration.ofMillis(500);
-  static final Duration SERVER_TIMEOUT = Duration.ofSeconds(2);
+  // Self-fence 3 s - 0.75 s = 2.25 s, above the storage's longest call (1 s + 1 s) as a server
+  // requires.
+  static final Duration SERVER_TIMEOUT = Duration.ofSeconds(3);
 
   private LedgerServerMain() {}
 
@@ -32,6 +34,8 @@ public final class LedgerServerMain {
             .user(PostgresFixture.USER)
             .schema(schema)
             .poolSize(4)
+            .connectionTimeout(Duration.ofSeconds(1))
+            .statementTimeout(Duration.ofSeconds(1))
             .build();
     BatonServerConfig config =
         BatonServerConfig.builder()

@@ -118,6 +118,7 @@ class PostgresPlanTest {
           ps.setString(6, "srv");
           ps.setString(7, "srv");
           ps.setString(8, "claimed by srv");
+          ps.setString(9, "srv"); // the server whose last beat the claim renews
         } else {
           ps.setTimestamp(1, Timestamp.from(Instant.now()));
           ps.setInt(2, 100);

@@ -80,6 +80,20 @@ final class ConcurrencyKeys {
     return woken;
   }
 
+  /**
+   * A rescued job's semaphore permits become reservations for its next run: it takes them back at
+   * its next claim, ahead of the line, and no waiter is woken in its place (it would only find the
+   * rescued job first in line again, or, worse, send it to the back).
+   */
+  void reserveForRescue(JobEntry job) {
+    for (Permit p : job.spec.concurrency().permits()) {
+      KeyLine line = existing(p);
+      if (line != null && line.holders.remove(job.id())) {
+        line.woken.add(job.id());
+      }
+    }
+  }
+
   /** Rate-limit waiters whose window has room now, at most {@code max}, reserved and returned. */
   List<JobId> wakeRateWaiters(Instant now, int max) {
     List<JobId> woken = new ArrayList<>();

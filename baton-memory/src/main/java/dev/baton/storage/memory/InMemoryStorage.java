@@ -120,7 +120,12 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
 
   @Override
   public List<LeasedJob> claim(String serverId, List<String> queues, int max) {
-    return locked(() -> admission.claim(serverId, queues, max, now()));
+    return locked(
+        () -> {
+          Instant now = now();
+          servers.renew(serverId, now);
+          return admission.claim(serverId, queues, max, now);
+        });
   }
 
   @Override
@@ -133,6 +138,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
     return locked(
         () -> {
           Instant now = now();
+          servers.renew(serverId, now);
           table.offers.withdraw(serverId);
           List<LeasedJob> leased = admission.claim(serverId, queues, max, now);
           table.offers.offer(serverId, queues, max - leased.size(), now.plus(ttl));
@@ -148,7 +154,12 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
 
   @Override
   public boolean finish(Lease lease, String worker, RunOutcome outcome) {
-    return locked(() -> moves.finish(lease, worker, outcome, now()));
+    return locked(
+        () -> {
+          Instant now = now();
+          servers.renew(lease.serverId(), now);
+          return moves.finish(lease, worker, outcome, now);
+        });
   }
 
   /**
@@ -158,9 +169,16 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   public List<Boolean> finishAll(List<Completion> completions) {
     return locked(
         () -> {
+          Instant now = now();
           List<Boolean> applied = new ArrayList<>(completions.size());
+          String renewed = null;
           for (Completion c : completions) {
-            applied.add(moves.finish(c.lease(), c.worker(), c.outcome(), now()));
+            String server = c.lease().serverId();
+            if (!server.equals(renewed)) {
+              servers.renew(server, now);
+              renewed = server;
+            }
+            applied.add(moves.finish(c.lease(), c.worker(), c.outcome(), now));
           }
           return applied;
         });
@@ -194,7 +212,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
         () -> {
           Instant now = now();
           List<RescuedServer> out = new ArrayList<>();
-          for (ServerRecord dead : servers.removeSilent(timeout, now)) {
+          for (ServerRecord dead : servers.removeSilent(timeout, now, rescuerId)) {
             table.offers.withdraw(dead.serverId());
             String reason =
                 "server "

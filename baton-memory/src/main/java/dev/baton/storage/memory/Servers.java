@@ -24,12 +24,29 @@ final class Servers {
     return old != null;
   }
 
-  /** Servers silent for longer than {@code timeout}, removed. */
-  List<ServerRecord> removeSilent(Duration timeout, Instant now) {
+  /**
+   * Proof of life other than a heartbeat (a claim, a finish): the server's last beat is now, if it
+   * is registered. One declared dead stays unregistered, so that its next heartbeat tells it so.
+   */
+  void renew(String serverId, Instant now) {
+    ServerRecord s = byId.get(serverId);
+    if (s != null && s.lastBeat().isBefore(now)) {
+      byId.put(
+          serverId,
+          new ServerRecord(
+              s.serverId(), s.host(), s.queues(), s.workers(), s.startedAt(), now, s.running()));
+    }
+  }
+
+  /**
+   * Servers silent for longer than {@code timeout}, removed; never {@code rescuerId} itself, which
+   * is alive since it asks.
+   */
+  List<ServerRecord> removeSilent(Duration timeout, Instant now, String rescuerId) {
     Instant limit = now.minus(timeout);
     List<ServerRecord> dead = new ArrayList<>();
     for (ServerRecord s : byId.values()) {
-      if (s.lastBeat().isBefore(limit)) {
+      if (s.lastBeat().isBefore(limit) && !s.serverId().equals(rescuerId)) {
         dead.add(s);
       }
     }

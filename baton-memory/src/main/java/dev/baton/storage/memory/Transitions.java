@@ -320,10 +320,13 @@ final class Transitions {
     table.move(job, JobState.ENQUEUED, now, serverId, worker, reason, null);
   }
 
-  /** Back to ENQUEUED at its old place with every permit released (dead owner). */
+  /**
+   * Back to ENQUEUED at its old place (dead owner). Its permits are released by the dead run and
+   * reserved for its next one, so it keeps its place at the front of every key's line.
+   */
   void rescue(JobEntry job, Instant now, String rescuerId, String reason) {
     outbox.leaseRevoked(job.owner, job.id(), job.token);
-    releasePermits(job, true, now);
+    table.keys.reserveForRescue(job);
     table.move(job, JobState.ENQUEUED, now, rescuerId, null, reason, null);
   }
 

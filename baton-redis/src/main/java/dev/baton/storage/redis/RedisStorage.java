@@ -8,6 +8,7 @@ import dev.baton.BatonException;
 import dev.baton.job.JobId;
 import dev.baton.state.ExceptionInfo;
 import dev.baton.state.JobState;
+import dev.baton.storage.CallTimeouts;
 import dev.baton.storage.Completion;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.HeartbeatResult;
@@ -62,7 +63,20 @@ import org.slf4j.LoggerFactory;
  * RedisStorage storage = RedisStorage.builder().uri("redis://localhost:6379").build();
  * }</pre>
  */
-public final class RedisStorage implements JobStorage, LockStorage, JobMonitor, StatsStorage {
+public final class RedisStorage
+    implements JobStorage, LockStorage, JobMonitor, StatsStorage, CallTimeouts {
+  private final Duration commandTimeout;
+
+  /**
+   * The command timeout: every call is one command (a script or function), which Lettuce fails
+   * after that long, queued during a reconnect or not. Only the first call after Redis lost the
+   * function library or script cache sends a second command, once Redis has answered the first.
+   */
+  @Override
+  public Duration longestCall() {
+    return commandTimeout;
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(RedisStorage.class);
 
   private static final ScriptOutputType MULTI = ScriptOutputType.MULTI;
@@ -80,6 +94,7 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor, 
     this.namespace = b.namespace;
     String prefix = "{" + b.namespace + "}:";
     this.connector = new RedisConnector(b.uri, b.cluster, b.commandTimeout, b.maxReconnectDelay);
+    this.commandTimeout = b.commandTimeout;
     try {
       this.scripts =
           new LuaScripts(
@@ -659,7 +674,13 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor, 
   public static final class Builder {
     public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
     public static final String DEFAULT_NAMESPACE = "baton";
-    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * Half the default server timeout (8 s): a call never outlasts the time in which a server must
+     * notice, by its own clock, that it may have been declared dead.
+     */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(4);
+
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
@@ -696,7 +717,12 @@ public final class RedisStorage implements JobStorage, LockStorage, JobMonitor, 
       return this;
     }
 
-    /** How long one call may take before it fails (default 10 s). */
+    /**
+     * How long one call may take before it fails (default 4 s), also while Redis is unreachable:
+     * Lettuce queues a command issued while it reconnects, and the timeout runs from the call, so
+     * the reconnect delay adds nothing. This is {@link RedisStorage#longestCall()}; keep it well
+     * below the servers' {@code serverTimeout}.
+     */
     public Builder commandTimeout(Duration commandTimeout) {
       this.commandTimeout = commandTimeout;
       return this;

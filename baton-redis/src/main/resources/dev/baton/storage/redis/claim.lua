@@ -88,6 +88,7 @@ for qi = FIRST_QUEUE, #ARGV do
     break
   end
 end
+renew(server)
 if #leased > 0 then
   -- The servers whose lease sets list the PROCESSING jobs (X.processing).
   later('SADD', P .. 'sjs', server)

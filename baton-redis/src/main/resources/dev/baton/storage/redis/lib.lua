@@ -91,6 +91,16 @@ local function withdraw(s)
   redis.call('DEL', k)
 end
 
+-- ---------------------------------------------------------------- proof of life
+-- A claim or a finish proves its server alive: a registered server's last beat becomes now, as a
+-- heartbeat would make it (XX: one declared dead is not registered again; its next heartbeat must
+-- still tell it so). Once per call and server.
+local function renew(s)
+  if redis.call('ZADD', P .. 'servers', 'XX', 'GT', 'CH', NOW, s) == 1 then
+    redis.call('HSET', P .. 'srv:' .. s, 'beat', NOWS)
+  end
+end
+
 -- ---------------------------------------------------------------- batched index changes
 -- The hot paths (claim, finishAll) change the same few sets for every job: those changes are
 -- collected here and applied by flush() with one variadic call per key, before the script
@@ -282,7 +292,8 @@ local function defineRare()
 
   -- Removes server s and takes each job it still owns back to the head of its queue, attempt
   -- unchanged (rescue, deregister). asRelease: permits go as for a Released finish (ON_FINAL ones
-  -- kept); otherwise all are freed. revoked: if given, each job's revocation is queued on it.
+  -- kept); otherwise (rescue) all are freed and reserved for the job's next run
+  -- (X.reserveForRescue). revoked: if given, each job's revocation is queued on it.
   -- Returns the ids of the jobs taken back.
   function X.takeBack(s, asRelease, actor, reason, revoked)
     local jobs = {}
@@ -293,7 +304,11 @@ local function defineRare()
         if revoked then
           table.insert(revoked, s .. '\n' .. id .. '\n' .. (j.tok or '0'))
         end
-        X.releasePermits(j, asRelease)
+        if asRelease then
+          X.releasePermits(j, true)
+        else
+          X.reserveForRescue(j)
+        end
         setState(j, 'ENQUEUED')
         history(id, 'ENQUEUED', actor, nil, reason)
         table.insert(jobs, j)
@@ -459,6 +474,42 @@ local function defineRare()
   end
 
 
+  -- A rescued job's semaphore permits become promises to it (sp:<key>, as for a woken waiter; wk
+  -- names the first): its next run takes them back at its next claim, ahead of the line, and no
+  -- waiter is woken in its place only to find it first in line again, or to send it to the back.
+  function X.reserveForRescue(j)
+    local c = permits(j)
+    if not c then
+      return
+    end
+    for _, p in ipairs(c.p) do
+      if p[1] == 'S' and redis.call('ZREM', P .. 'sh:' .. p[2], j.id) == 1 then
+        redis.call('SADD', P .. 'sp:' .. p[2], j.id)
+        if not j.wk then
+          j.wk = p[2]
+          redis.call('HSET', J(j.id), 'wk', p[2])
+        end
+      end
+    end
+  end
+
+  -- Takes back every promise made to j (woken: its wake key; rescued: each semaphore it held);
+  -- calls onEach(key) for each promise taken back.
+  function X.unpendAll(j, onEach)
+    local c = permits(j)
+    if not c then
+      if j.wk then
+        X.unpend(j.wk, j.id)
+      end
+      return
+    end
+    for _, p in ipairs(c.p) do
+      if redis.call('SREM', P .. 'sp:' .. p[2], j.id) == 1 and onEach then
+        onEach(p[2])
+      end
+    end
+  end
+
   -- Takes {@code j} out of wherever its current state keeps it (queue, schedule, waiter line, lease,
   -- expiry), releasing everything it holds. Its state index entry is left to setState.
   function X.detach(j)
@@ -484,9 +535,14 @@ local function defineRare()
     end
     X.releasePermits(j, false)
     if j.wk then
+      local wk = j.wk
       redis.call('HDEL', J(j.id), 'wk')
-      X.unpend(j.wk, j.id)
-      X.wakeIfFree(j.wk)
+      X.unpendAll(j, function(key)
+        if key ~= wk then
+          X.wakeIfFree(key)
+        end
+      end)
+      X.wakeIfFree(wk)
       j.wk = nil
     end
     if s == 'BLOCKED' then
@@ -788,7 +844,8 @@ local function defineRare()
         return true, nil, wake
       end
     end
-    if j.wk ~= key and redis.call('LLEN', P .. 'sw:' .. key) > 0 then
+    if j.wk ~= key and redis.call('LLEN', P .. 'sw:' .. key) > 0
+        and redis.call('SISMEMBER', P .. 'sp:' .. key, j.id) == 0 then
       local first = redis.call('LINDEX', P .. 'sw:' .. key, 0)
       if p[1] ~= 'S' then
         wake = NOW
@@ -856,19 +913,23 @@ local function defineRare()
       local b, holder, wake = busy(j, p)
       if b then
         local woken = j.wk
+        if woken and redis.call('SISMEMBER', P .. 'sp:' .. p[2], j.id) == 1 then
+          j.wk = p[2] -- promised this key too (a rescued job): it parks at the front of its line
+        end
         park(j, c, p, holder, wake, server)
         redis.call('HDEL', J(j.id), 'wk')
         if woken then
-          X.unpend(woken, j.id)
-          if woken ~= p[2] then
-            X.wakeIfFree(woken)
-          end
+          X.unpendAll(j, function(key)
+            if key ~= p[2] then
+              X.wakeIfFree(key)
+            end
+          end)
         end
         return
       end
     end
     if j.wk then
-      X.unpend(j.wk, j.id)
+      X.unpendAll(j, nil)
     end
     for _, p in ipairs(c.p) do
       X.takePermit(j.id, p)

@@ -35,7 +35,13 @@ public final class KillNineWorker {
     StatefulRedisConnection<String, String> conn = ledgerClient.connect();
     RedisCommands<String, String> ledger = conn.sync();
     String key = ledgerKey(namespace);
-    RedisStorage storage = RedisStorage.builder().uri(uri).namespace(namespace).build();
+    // Calls of at most 2 s, below the self-fence of 4 s - 1 s, as a server requires.
+    RedisStorage storage =
+        RedisStorage.builder()
+            .uri(uri)
+            .namespace(namespace)
+            .commandTimeout(Duration.ofSeconds(2))
+            .build();
     BatonServer server =
         BatonServer.builder(storage)
             .config(

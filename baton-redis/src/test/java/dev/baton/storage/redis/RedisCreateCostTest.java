@@ -191,8 +191,8 @@ class RedisCreateCostTest {
                   1,
                   "hget",
                   1,
-                  "zadd",
-                  2,
+                  "zadd", // the offer's two, and the claim's renewal of its server's beat
+                  3,
                   "hset",
                   1,
                   "zrange",

@@ -49,6 +49,8 @@ final class RedisFixture implements StorageFixture {
             .cluster(cluster)
             .namespace(namespace)
             .pollInterval(Duration.ofSeconds(1))
+            // Longest call 2 s, not 4 s: the kit's servers then need a 2.7 s server timeout.
+            .commandTimeout(Duration.ofSeconds(2))
             .functions(functions)
             .build();
     opened.add(s);

@@ -21,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A storage outage never kills a server: it logs, backs off and goes on. An outage longer than the
- * server timeout cancels the server's running jobs (a peer may have rescued them); they are freed
- * again without spending an attempt once the storage answers. A claim whose answer was lost does
- * not strand its jobs.
+ * A storage outage never kills a server: it logs, backs off and goes on. An outage that outlasts
+ * the self-fence ({@code serverTimeout} less its margin) cancels the server's running jobs, before
+ * a peer may rescue them; they are freed again without spending an attempt once the storage
+ * answers. A claim whose answer was lost does not strand its jobs.
  */
 public abstract class OutageSuite extends ServerSuite {
   public record Work(String name) {}
@@ -84,7 +84,7 @@ public abstract class OutageSuite extends ServerSuite {
 
     connection.down();
     await().atMost(Duration.ofSeconds(3)).until(() -> !cancelReasons.isEmpty());
-    assertThat(cancelReasons.peek()).contains("could not heartbeat");
+    assertThat(cancelReasons.peek()).contains("no storage call proved server outage alive");
     connection.up();
 
     JobView done = awaitState(r.id(), JobState.SUCCEEDED);

@@ -10,6 +10,7 @@ import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.state.JobState;
 import dev.baton.state.StateEntry;
+import dev.baton.storage.CallTimeouts;
 import dev.baton.storage.JobStorage;
 import dev.baton.tck.TckSuite;
 import java.time.Duration;
@@ -19,17 +20,43 @@ import java.util.Queue;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Base of the end-to-end server suites: real servers on the storage under test, each with its own
  * storage client (as a separate process would have), tuned to short intervals so the suites take
- * seconds: heartbeat 100 ms, server timeout 1 s, poll 200 ms.
+ * seconds: heartbeat 100 ms, server timeout 1 s, poll 200 ms. A storage whose calls may block for
+ * as long as that server timeout's self-fence ({@link CallTimeouts}: a statement or command
+ * timeout) gets the shortest server timeout a server accepts for it instead, rounded up to 100 ms.
  */
 public abstract class ServerSuite extends TckSuite {
   /** Longest wait for anything a server should do promptly. */
   protected static final Duration PROMPTLY = Duration.ofSeconds(5);
 
+  private static final Duration HEARTBEAT = Duration.ofMillis(100);
+  private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(1);
+
+  /**
+   * The server timeout of {@link #fastConfig} for the running test's storage (set before each test;
+   * the kit's tests run one at a time).
+   */
+  private static volatile Duration serverTimeout = SERVER_TIMEOUT;
+
   private final List<BatonServer> servers = new ArrayList<>();
+
+  @BeforeEach
+  final void fitServerTimeout() {
+    serverTimeout = SERVER_TIMEOUT;
+    if (storage() instanceof CallTimeouts timeouts) {
+      // A server accepts t when t - max(heartbeat, t / 4) > the longest call.
+      long call = timeouts.longestCall().toMillis();
+      long needed = Math.max(call + HEARTBEAT.toMillis(), call * 4 / 3) + 1;
+      long rounded = (needed + 99) / 100 * 100;
+      if (rounded > SERVER_TIMEOUT.toMillis()) {
+        serverTimeout = Duration.ofMillis(rounded);
+      }
+    }
+  }
 
   @AfterEach
   final void closeServers() {
@@ -45,8 +72,8 @@ public abstract class ServerSuite extends TckSuite {
     return BatonServerConfig.builder()
         .serverId(serverId)
         .workers(4)
-        .heartbeatInterval(Duration.ofMillis(100))
-        .serverTimeout(Duration.ofSeconds(1))
+        .heartbeatInterval(HEARTBEAT)
+        .serverTimeout(serverTimeout)
         .pollInterval(Duration.ofMillis(200))
         .promotionInterval(Duration.ofMillis(50))
         .reportFlushInterval(Duration.ofMillis(100))

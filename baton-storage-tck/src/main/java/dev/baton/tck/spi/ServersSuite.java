@@ -7,6 +7,7 @@ import dev.baton.state.JobState;
 import dev.baton.state.StateEntry;
 import dev.baton.storage.HeartbeatResult;
 import dev.baton.storage.Lease;
+import dev.baton.storage.LeasedJob;
 import dev.baton.storage.RescuedServer;
 import dev.baton.storage.ServerRecord;
 import java.time.Duration;
@@ -85,6 +86,58 @@ public abstract class ServersSuite extends SpiSuite {
 
     assertThat(storage().rescueDeadServers(Duration.ofMinutes(5), RESCUER)).isEmpty();
     assertThat(state(id)).isEqualTo(JobState.PROCESSING);
+  }
+
+  @Test
+  void aServerNeverDeclaresItselfDead() throws InterruptedException {
+    beat(RESCUER);
+    JobId id = create(TestJob.job());
+    claim(RESCUER, 1, QUEUE);
+    Thread.sleep(300); // silent past the timeout below, by any clock
+
+    assertThat(storage().rescueDeadServers(Duration.ofMillis(100), RESCUER))
+        .extracting(RescuedServer::serverId)
+        .doesNotContain(RESCUER);
+    assertThat(state(id)).isEqualTo(JobState.PROCESSING);
+    assertThat(beat(RESCUER).wasRegistered()).isTrue();
+  }
+
+  /**
+   * A server that claims and finishes is alive even if it sends no heartbeat: each claim and each
+   * finish renews its last beat in the same step, so a peer never declares it dead.
+   */
+  @Test
+  void claimsAndFinishesRenewARegisteredServersLiveness() throws InterruptedException {
+    beat(SERVER);
+    Duration timeout = Duration.ofMillis(300);
+    long until = System.nanoTime() + timeout.multipliedBy(3).toNanos();
+    boolean viaClaim = true;
+    while (System.nanoTime() < until) {
+      JobId id = create(TestJob.job());
+      List<LeasedJob> leased = claim(SERVER, 1, QUEUE);
+      assertThat(ids(leased)).containsExactly(id);
+      Thread.sleep(50);
+      if (!viaClaim) {
+        Thread.sleep(100); // the claim's renewal is old by now: the finish must renew
+      }
+      assertThat(succeed(leased.get(0).lease())).isTrue();
+      viaClaim = !viaClaim;
+      assertThat(storage().rescueDeadServers(timeout, RESCUER))
+          .extracting(RescuedServer::serverId)
+          .doesNotContain(SERVER);
+    }
+    assertThat(beat(SERVER).wasRegistered()).isTrue();
+  }
+
+  /** A claim by a server that is not registered (declared dead) does not register it again. */
+  @Test
+  void aClaimDoesNotRegisterAServerDeclaredDead() {
+    beat(DEAD);
+    assertThat(rescueUntilDead(RESCUER)).extracting(RescuedServer::serverId).contains(DEAD);
+    create(TestJob.job());
+    claim(DEAD, 1, QUEUE);
+
+    assertThat(beat(DEAD).wasRegistered()).as("its next heartbeat tells it").isFalse();
   }
 
   @Test
