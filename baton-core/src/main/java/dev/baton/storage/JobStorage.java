@@ -16,6 +16,29 @@ import java.util.Optional;
  * <p>Time: every timestamp a storage writes comes from its own clock ({@link #now()}), never from
  * the caller's JVM, so servers with skewed clocks agree on leases and schedules.
  *
+ * <p><b>A run outlives its state.</b> When {@link #delete} or {@link #requeue} takes a job out of
+ * PROCESSING while its owner is registered, the run it revokes may still be inside its handler (it
+ * is told to stop, and stops when its code next looks). That run becomes the job's <em>previous
+ * run</em> (its lease: owner and fencing token), which the storage keeps until it has ended, that
+ * is until the first of:
+ *
+ * <ul>
+ *   <li>a {@link #finish} (or {@link #finishAll} element) under that lease: refused as always, it
+ *       still says that the handler returned;
+ *   <li>two heartbeats of the owner in a row that do not list the lease (the owner no longer runs
+ *       it, and a finish went missing);
+ *   <li>the owner's {@link #deregister deregistration}, or its rescue as dead.
+ * </ul>
+ *
+ * <p>Until then the permits the run holds stay taken under the job's id (no waiter is woken), and a
+ * requeued job waits BLOCKED behind its own previous run instead of entering ENQUEUED, so no two
+ * runs of one job, nor of one key, overlap. When the previous run ends, in the same atomic step,
+ * its permits are released (waking waiters) and a job still waiting for it enters ENQUEUED at the
+ * tail of its queue (listeners hear {@code jobsAvailable}). A delete or requeue of a job that waits
+ * for its previous run leaves that wait in place. A job whose owner is not registered has no
+ * previous run: its permits are released at once. The cost: a handler that ignores its cancellation
+ * delays its own requeue, and holds its keys, until it returns.
+ *
  * <p>The contract is executable: {@code baton-storage-tck} holds the suites every implementation
  * must pass. Read-only queries for dashboards live in {@link JobMonitor}; locks for user code in
  * {@link LockStorage}.
@@ -45,10 +68,11 @@ public interface JobStorage extends AutoCloseable {
   Optional<JobRecord> find(JobId id);
 
   /**
-   * Moves a job from any state but DELETED to DELETED, atomically with: releasing its permits and
-   * uniqueness key, dropping it from any waiter line, revoking its lease (listeners hear {@code
-   * leaseRevoked}), setting its expiry to now + {@code retention}, and deciding its continuations
-   * (ON_ANY_FINAL ones become ready; ON_SUCCESS ones are deleted too).
+   * Moves a job from any state but DELETED to DELETED, atomically with: releasing its permits
+   * (unless a previous run keeps them: see the class comment) and uniqueness key, dropping it from
+   * any waiter line, revoking its lease (listeners hear {@code leaseRevoked}), setting its expiry
+   * to now + {@code retention}, and deciding its continuations (ON_ANY_FINAL ones become ready;
+   * ON_SUCCESS ones are deleted too).
    *
    * @return the state it left, or empty if the job is unknown or already DELETED
    */
@@ -58,7 +82,10 @@ public interface JobStorage extends AutoCloseable {
    * Moves a job from any state but ENQUEUED to ENQUEUED at the tail of its queue, with its attempt
    * counter reset to 1, atomically with: releasing its permits, dropping it from any waiter line,
    * revoking its lease (listeners hear {@code leaseRevoked}), clearing its expiry. Its uniqueness
-   * key is kept (or taken again if it was released and is free).
+   * key is kept (or taken again if it was released and is free). A job PROCESSING under a
+   * registered owner, or already waiting for its previous run, enters BLOCKED instead, waiting for
+   * that run to end (its {@link BlockInfo#previousRun()} names the lease), and keeps its permits
+   * until then: see the class comment.
    *
    * @return the state it left, or empty if the job is unknown or already ENQUEUED
    */

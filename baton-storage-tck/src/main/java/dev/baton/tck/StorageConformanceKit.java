@@ -54,6 +54,14 @@ public abstract class StorageConformanceKit {
   }
 
   @Nested
+  class PreviousRun extends dev.baton.tck.spi.PreviousRunSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
   class Servers extends dev.baton.tck.spi.ServersSuite {
     @Override
     protected StorageFixture createFixture() {

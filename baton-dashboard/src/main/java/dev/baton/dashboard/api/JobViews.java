@@ -42,6 +42,9 @@ final class JobViews {
   }
 
   static Map<String, Object> block(BlockInfo b) {
+    if (b.waitsForPreviousRun()) {
+      return previousRun(b);
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("kind", kind(b.permit()));
     m.put("key", b.permit().key());
@@ -51,6 +54,28 @@ final class JobViews {
     m.put("since", b.since());
     m.put("wakeAt", b.wakeAt());
     m.put("text", blockText(b));
+    return m;
+  }
+
+  /** A requeued job that waits until its earlier run, revoked but still in its handler, ends. */
+  private static Map<String, Object> previousRun(BlockInfo b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", "previous-run");
+    m.put("key", b.previousRun().serverId());
+    m.put("limit", null);
+    m.put("holders", b.holders().stream().map(JobId::toString).toList());
+    m.put("position", b.position());
+    m.put("since", b.since());
+    m.put("wakeAt", null);
+    m.put("server", b.previousRun().serverId());
+    m.put("fencingToken", b.previousRun().token());
+    m.put(
+        "text",
+        "waiting for its previous run (fencing token "
+            + b.previousRun().token()
+            + ") on server "
+            + b.previousRun().serverId()
+            + " to end: that run was told to stop and still holds the job's keys");
     return m;
   }
 

@@ -1252,6 +1252,9 @@
 
   /** "mutex export:initech · 2nd in line · held by 01a2…70fd0" (the server's full sentence is the title). */
   function blockedSummary(b) {
+    if (b.kind === 'previous-run') {
+      return joinDots([el('span', { class: 'nowrap' }, 'its previous run'), el('span', { class: 'nowrap' }, 'on ' + (b.server || b.key || '?'))]);
+    }
     const parts = [];
     const limit = b.kind === 'mutex' || b.limit == null ? '' : ` (${num(b.limit)})`;
     parts.push(`${b.kind || 'limit'} ${b.key || ''}${limit}`);
@@ -1529,7 +1532,12 @@
   }
 
   function blockedCard(b) {
-    const rows = [
+    const rows = b.kind === 'previous-run' ? [
+      ['Waits for', 'its previous run, told to stop'],
+      ['Server', el('span', { class: 'mono' }, b.server || b.key || '—')],
+      ['Fencing token', b.fencingToken != null ? String(b.fencingToken) : '—'],
+      ['Waiting since', timeEl(b.since)],
+    ] : [
       ['Limit', `${b.kind || '—'}${b.limit != null ? ' (limit ' + num(b.limit) + ')' : ''}`],
       ['Key', el('span', { class: 'mono' }, b.key || '—')],
       ['Held by', (b.holders && b.holders.length) ? el('div', { class: 'chips' }, b.holders.map(h => el('span', { 'data-testid': 'blocked-holder' }, jobLink(h)))) : el('span', { class: 'faint' }, 'nobody')],

@@ -35,10 +35,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -57,9 +59,9 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   private final ReentrantLock lock = new ReentrantLock();
   private final Outbox outbox = new Outbox();
   private final JobTable table = new JobTable(outbox);
-  private final Transitions moves = new Transitions(table, outbox);
-  private final Admission admission = new Admission(table, moves);
   private final Servers servers = new Servers();
+  private final Transitions moves = new Transitions(table, outbox, servers::isRegistered);
+  private final Admission admission = new Admission(table, moves);
   private final NamedLocks locks = new NamedLocks();
   private final MonitorQueries monitor = new MonitorQueries(table);
   private final StatsTables stats = new StatsTables();
@@ -196,12 +198,15 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
           Instant now = now();
           boolean known = servers.beat(beat, now);
           List<JobId> revoked = new ArrayList<>();
+          Set<Lease> listed = new HashSet<>();
           for (Lease l : beat.running()) {
             Lease mine = new Lease(l.jobId(), beat.serverId(), l.token());
+            listed.add(mine);
             if (moves.leased(mine) == null) {
               revoked.add(l.jobId());
             }
           }
+          moves.previousRunsBeaten(beat.serverId(), listed, now);
           return new HeartbeatResult(now, known, revoked);
         });
   }
@@ -224,6 +229,7 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
                     + ")";
             List<JobId> jobs = table.leasedTo(dead.serverId());
             jobs.forEach(id -> moves.rescue(table.get(id), now, rescuerId, reason));
+            moves.endPreviousRuns(dead.serverId(), now, reason);
             out.add(new RescuedServer(dead.serverId(), dead.lastBeat(), jobs));
           }
           return out;
@@ -239,6 +245,8 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
           table.offers.withdraw(serverId);
           List<JobId> jobs = table.leasedTo(serverId);
           jobs.forEach(id -> moves.release(table.get(id), now, serverId, null, reason));
+          moves.endPreviousRuns(
+              serverId, now, "server " + serverId + " deregistered (" + reason + ")");
           return jobs;
         });
   }

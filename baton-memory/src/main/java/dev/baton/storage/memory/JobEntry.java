@@ -8,6 +8,7 @@ import dev.baton.state.StateEntry;
 import dev.baton.storage.BlockInfo;
 import dev.baton.storage.JobRecord;
 import dev.baton.storage.JobSpec;
+import dev.baton.storage.Lease;
 import dev.baton.storage.LogLine;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,16 @@ final class JobEntry {
 
   /** Blocked claims under the RESCHEDULE wait policy since the job last started. */
   int blockedClaims;
+
+  /**
+   * The revoked run that may still be inside its handler on a live server (a delete or requeue
+   * while it ran): it keeps the job's permits, and a requeued job waits BLOCKED for it, until it
+   * ends. Null if none.
+   */
+  Lease previousRun;
+
+  /** Heartbeats of the previous run's server in a row that did not list it. */
+  int previousRunMisses;
 
   Permit blockedOn;
   Instant blockedSince;
@@ -82,6 +93,11 @@ final class JobEntry {
   Instant waitDeadline() {
     Duration maxWait = spec.concurrency().waitPolicy().maxWait();
     return blockedSince == null || maxWait == null ? null : blockedSince.plus(maxWait);
+  }
+
+  /** Whether the job is BLOCKED waiting for its own previous run rather than for a permit. */
+  boolean waitsForPreviousRun() {
+    return state == JobState.BLOCKED && previousRun != null && blockedOn == null;
   }
 
   void clearBlock() {

@@ -32,6 +32,7 @@ final class JobTable {
   final ConcurrencyKeys keys = new ConcurrencyKeys();
   final UniqueKeys uniques = new UniqueKeys();
   final Offers offers = new Offers();
+  final PreviousRuns previousRuns = new PreviousRuns();
   private final Map<String, TreeMap<Long, JobId>> queues = new HashMap<>();
   final TreeSet<Due> scheduled = new TreeSet<>();
   final TreeSet<Due> expiring = new TreeSet<>();
@@ -209,7 +210,9 @@ final class JobTable {
 
   JobRecord record(JobEntry job, boolean withHistory, boolean withLogs) {
     BlockInfo blocked = null;
-    if (job.state == JobState.BLOCKED && job.blockedOn != null) {
+    if (job.waitsForPreviousRun()) {
+      blocked = BlockInfo.previousRun(job.previousRun, job.blockedSince);
+    } else if (job.state == JobState.BLOCKED && job.blockedOn != null) {
       Permit p = job.blockedOn;
       blocked =
           new BlockInfo(

@@ -54,6 +54,10 @@ final class Servers {
     return dead;
   }
 
+  boolean isRegistered(String serverId) {
+    return serverId != null && byId.containsKey(serverId);
+  }
+
   boolean remove(String serverId) {
     return byId.remove(serverId) != null;
   }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The job transitions of the SPI, each run whole under the storage lock. Side effects that must be
@@ -30,15 +31,20 @@ final class Transitions {
   /** Retention of jobs deleted by the storage itself (wait policies, cascading continuations). */
   static final Duration POLICY_RETENTION = Duration.ofDays(1);
 
+  /** How long the purge of an expired job waits while its previous run still holds its permits. */
+  private static final Duration PREVIOUS_RUN_PURGE_DELAY = Duration.ofMinutes(1);
+
   private final JobTable table;
   private final Outbox outbox;
+  private final Predicate<String> registered;
 
   /** Parent id to its AWAITING continuations, in creation order. */
   private final Map<JobId, List<JobId>> awaiting = new HashMap<>();
 
-  Transitions(JobTable table, Outbox outbox) {
+  Transitions(JobTable table, Outbox outbox, Predicate<String> registered) {
     this.table = table;
     this.outbox = outbox;
+    this.registered = registered;
   }
 
   // ------------------------------------------------------------------ create
@@ -211,7 +217,7 @@ final class Transitions {
     if (job.state == JobState.AWAITING) {
       stopAwaiting(job);
     }
-    releasePermits(job, true, now);
+    releasePermits(job, job.previousRun == null, now);
     table.move(job, to, now, serverId, worker, reason, error);
     table.uniques.release(job.spec.unique(), job.id());
     if (retention != null) {
@@ -234,7 +240,7 @@ final class Transitions {
 
   void wake(JobId id, Instant now, String reason) {
     JobEntry next = table.get(id);
-    if (next != null && next.state == JobState.BLOCKED) {
+    if (next != null && next.state == JobState.BLOCKED && !next.waitsForPreviousRun()) {
       table.move(next, JobState.ENQUEUED, now, null, null, reason, null);
     }
   }
@@ -253,6 +259,7 @@ final class Transitions {
     JobState from = job.state;
     if (from == JobState.PROCESSING) {
       outbox.leaseRevoked(job.owner, id, job.token);
+      keepPreviousRun(job);
     }
     toFinal(job, JobState.DELETED, now, null, null, reason, null, retention);
     return Optional.of(from);
@@ -266,17 +273,95 @@ final class Transitions {
     JobState from = job.state;
     if (from == JobState.PROCESSING) {
       outbox.leaseRevoked(job.owner, id, job.token);
+      keepPreviousRun(job);
     }
     if (from == JobState.AWAITING) {
       stopAwaiting(job);
     }
-    releasePermits(job, true, now);
+    releasePermits(job, job.previousRun == null, now);
     job.attempt = 1;
     job.blockedClaims = 0;
     job.order = table.nextSeq();
     table.uniques.take(job.spec.unique(), job.id(), now);
-    table.move(job, JobState.ENQUEUED, now, null, null, reason, null);
+    if (job.previousRun == null) {
+      table.move(job, JobState.ENQUEUED, now, null, null, reason, null);
+      return Optional.of(from);
+    }
+    Instant since = job.waitsForPreviousRun() ? job.blockedSince : now;
+    table.move(job, JobState.BLOCKED, now, null, null, reason + "; " + waitText(job), null);
+    job.blockedSince = since;
     return Optional.of(from);
+  }
+
+  // ------------------------------------------------------------------ previous runs
+
+  /**
+   * If the revoked run's owner lives, the run may still be in its handler: it keeps the permits.
+   */
+  private void keepPreviousRun(JobEntry job) {
+    if (registered.test(job.owner)) {
+      job.previousRun = new Lease(job.id(), job.owner, job.token);
+      job.previousRunMisses = 0;
+      table.previousRuns.add(job.previousRun);
+    }
+  }
+
+  private static String waitText(JobEntry job) {
+    return "waits for its previous run (fencing token "
+        + job.previousRun.token()
+        + ") on server "
+        + job.previousRun.serverId()
+        + " to end";
+  }
+
+  /**
+   * The previous run ended ({@code why}): its permits are released, waking waiters, and the job, if
+   * it waits for that run, enters ENQUEUED at the tail of its queue (its place from the requeue).
+   */
+  void endPreviousRun(JobEntry job, Instant now, String why) {
+    Lease run = job.previousRun;
+    boolean waiting = job.waitsForPreviousRun();
+    table.previousRuns.remove(run);
+    job.previousRun = null;
+    job.previousRunMisses = 0;
+    releasePermits(job, true, now);
+    if (waiting) {
+      String reason =
+          "its previous run (fencing token "
+              + run.token()
+              + ") on server "
+              + run.serverId()
+              + " ended: "
+              + why;
+      table.move(job, JobState.ENQUEUED, now, null, null, reason, null);
+    }
+  }
+
+  /** Ends the previous run that {@code lease} names, if it is one: a refused finish. */
+  void previousRunReturned(Lease lease, Instant now) {
+    JobEntry job = table.get(lease.jobId());
+    if (job != null && lease.equals(job.previousRun)) {
+      endPreviousRun(job, now, "its handler returned");
+    }
+  }
+
+  /** A heartbeat: previous runs of its server not listed in two beats in a row have ended. */
+  void previousRunsBeaten(String serverId, Set<Lease> listed, Instant now) {
+    for (JobId id : table.previousRuns.of(serverId)) {
+      JobEntry job = table.get(id);
+      if (listed.contains(job.previousRun)) {
+        job.previousRunMisses = 0;
+      } else if (++job.previousRunMisses >= 2) {
+        endPreviousRun(job, now, "server " + serverId + " no longer runs it");
+      }
+    }
+  }
+
+  /** The server is gone (deregistered, declared dead): none of its previous runs runs on. */
+  void endPreviousRuns(String serverId, Instant now, String why) {
+    for (JobId id : table.previousRuns.of(serverId)) {
+      endPreviousRun(table.get(id), now, why);
+    }
   }
 
   // ------------------------------------------------------------------ the server's side
@@ -294,6 +379,7 @@ final class Transitions {
   boolean finish(Lease lease, String worker, RunOutcome outcome, Instant now) {
     JobEntry job = leased(lease);
     if (job == null) {
+      previousRunReturned(lease, now);
       return false;
     }
     String server = lease.serverId();
@@ -364,6 +450,10 @@ final class Transitions {
         && !table.expiring.isEmpty()
         && !table.expiring.first().at().isAfter(now)) {
       JobEntry job = table.get(table.expiring.first().id());
+      if (job.previousRun != null) { // its run still holds its permits: purge it once that ended
+        table.expireAt(job, now.plus(PREVIOUS_RUN_PURGE_DELAY));
+        continue;
+      }
       awaiting.remove(job.id());
       table.remove(job);
       removed++;
