@@ -13,8 +13,17 @@ final class FaultJobs {
   /** A job whose whole body is its ledger lines: a start is an execution. */
   public record Quick(int n) {}
 
+  /**
+   * A job under a mutex on {@code res:{resource}} that works {@code totalMs} and looks at its token
+   * only every {@code checkEveryMs}, ignoring interrupts: the kind of job whose old run goes on for
+   * seconds after a requeue or delete told it to stop.
+   */
+  public record Stubborn(int n, String resource, int totalMs, int checkEveryMs) {}
+
   static final JobType<Slow> SLOW = JobType.of("faults.slow", Slow.class);
   static final JobType<Quick> QUICK = JobType.of("faults.quick", Quick.class);
+  static final JobType<Stubborn> STUBBORN =
+      JobType.of("faults.stubborn", Stubborn.class).withOptions(o -> o.mutex("res:{resource}"));
 
   private FaultJobs() {}
 
@@ -40,6 +49,34 @@ final class FaultJobs {
       }
       run.done();
     };
+  }
+
+  static JobHandler<Stubborn> stubborn(Ledger ledger) {
+    return (args, ctx) -> {
+      Run run = new Run(ledger, ctx);
+      long end = System.nanoTime() + args.totalMs() * 1_000_000L;
+      while (System.nanoTime() < end) {
+        sleepIgnoringInterrupts(
+            Math.min(args.checkEveryMs(), (end - System.nanoTime()) / 1_000_000));
+        if (ctx.isCancellationRequested()) {
+          run.stop();
+          ctx.throwIfCancellationRequested();
+        }
+      }
+      run.done();
+    };
+  }
+
+  private static void sleepIgnoringInterrupts(long ms) {
+    long until = System.nanoTime() + Math.max(0, ms) * 1_000_000L;
+    long left;
+    while ((left = until - System.nanoTime()) > 0) {
+      try {
+        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+      } catch (InterruptedException e) {
+        // ignored on purpose: this job only looks at its token now and then
+      }
+    }
   }
 
   static JobHandler<Quick> quick(Ledger ledger) {

@@ -61,6 +61,7 @@ public final class FaultServerMain {
             .config(config.build())
             .handle(FaultJobs.SLOW, FaultJobs.slow(ledger))
             .handle(FaultJobs.QUICK, FaultJobs.quick(ledger))
+            .handle(FaultJobs.STUBBORN, FaultJobs.stubborn(ledger))
             .build();
     Lateness lateness = Lateness.watch(server, millis(args.get("heartbeatMs")));
     boolean deferred = Boolean.parseBoolean(args.getOrDefault("deferStart", "false"));

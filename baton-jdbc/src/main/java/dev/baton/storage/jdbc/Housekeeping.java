@@ -55,7 +55,9 @@ final class Housekeeping {
       "UPDATE baton_jobs SET state = 'ENQUEUED', state_at = ?, wake_at = NULL WHERE id = ?";
   private static final String EXPIRED =
       """
-      SELECT id FROM baton_jobs WHERE expire_at <= ? ORDER BY expire_at LIMIT ? FOR UPDATE SKIP LOCKED
+      SELECT id FROM baton_jobs j WHERE expire_at <= ?
+        AND NOT EXISTS (SELECT 1 FROM baton_previous_runs r WHERE r.job_id = j.id)
+      ORDER BY expire_at LIMIT ? FOR UPDATE SKIP LOCKED
       """;
   private static final String[] PURGE = {
     "DELETE FROM baton_history WHERE job_id = ANY(?)",

@@ -346,7 +346,17 @@ public final class JdbcStorage
   public HeartbeatResult heartbeat(ServerBeat beat) {
     // In auto-commit: each statement commits at once, so the server row is never left locked by a
     // heartbeat whose server froze before its commit (the rescue skips locked server rows).
-    return db.autocommit("heartbeat", tx -> ServerOps.heartbeat(tx, beat));
+    record Beaten(HeartbeatResult result, boolean previousRuns) {}
+    Beaten beaten =
+        db.autocommit(
+            "heartbeat",
+            tx ->
+                new Beaten(ServerOps.heartbeat(tx, beat), PreviousRunOps.any(tx, beat.serverId())));
+    if (beaten.previousRuns()) {
+      // Ending a previous run moves its job and frees its permits: one transaction of its own.
+      db.tx("heartbeat", tx -> PreviousRunOps.beaten(tx, beat));
+    }
+    return beaten.result();
   }
 
   @Override

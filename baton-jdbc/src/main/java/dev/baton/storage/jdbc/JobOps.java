@@ -40,6 +40,15 @@ final class JobOps {
         blocked_tries = 0
       WHERE id = ?
       """;
+  // As REQUEUE, but BLOCKED behind the job's previous run: its place in the queue is taken now.
+  private static final String REQUEUE_BEHIND_PREVIOUS_RUN =
+      """
+      UPDATE baton_jobs SET state = 'BLOCKED', state_at = ?, attempt = 1, owner = NULL, run_at = NULL,
+        expire_at = NULL, queue_pos = nextval('baton_queue_seq'), blocked_key = NULL,
+        blocked_seq = NULL, blocked_since = ?, blocked_deadline = NULL, wake_at = NULL,
+        blocked_tries = 0
+      WHERE id = ?
+      """;
   private static final String LEAVE =
       """
       UPDATE baton_jobs SET state = ?, owner = NULL, state_at = ?, run_at = ?, expire_at = ?,
@@ -129,6 +138,11 @@ final class JobOps {
   }
 
   private static BlockInfo blockInfo(Tx tx, JobRow row) throws SQLException {
+    if (PreviousRunOps.waits(row)) {
+      Lease run = PreviousRunOps.of(tx, row.id());
+      Instant since = row.blockedSince() == null ? row.stateAt() : row.blockedSince();
+      return run == null ? null : BlockInfo.previousRun(run, since);
+    }
     Permit permit =
         row.concurrency().permits().stream()
             .filter(p -> p.key().equals(row.blockedKey()))
@@ -176,17 +190,33 @@ final class JobOps {
     if (row == null || row.state() == JobState.ENQUEUED) {
       return Optional.empty();
     }
-    tx.update(REQUEUE, tx.now(), id);
-    tx.history(id, JobState.ENQUEUED, null, null, reason);
+    Lease previousRun;
     if (row.state() == JobState.PROCESSING) {
       tx.revoked(row.owner(), id, row.token());
+      previousRun = PreviousRunOps.keep(tx, row);
+    } else {
+      previousRun =
+          row.state() == JobState.DELETED || PreviousRunOps.waits(row)
+              ? PreviousRunOps.of(tx, id)
+              : null;
     }
-    Moves.releasePermits(tx, row, JobState.ENQUEUED, true, id);
-    wakeIfReserved(tx, row);
+    if (previousRun == null) {
+      tx.update(REQUEUE, tx.now(), id);
+      tx.history(id, JobState.ENQUEUED, null, null, reason);
+      Moves.releasePermits(tx, row, JobState.ENQUEUED, true, id);
+      wakeIfReserved(tx, row);
+      tx.jobsAvailable(row.queue());
+    } else {
+      // The run is told to stop; the job waits for it, and its permits stay with it until then.
+      Instant since =
+          PreviousRunOps.waits(row) && row.blockedSince() != null ? row.blockedSince() : tx.now();
+      tx.update(REQUEUE_BEHIND_PREVIOUS_RUN, tx.now(), since, id);
+      tx.history(
+          id, JobState.BLOCKED, null, null, reason + "; " + PreviousRunOps.waitText(previousRun));
+    }
     if (row.spec().unique() != null) {
       CreateOp.takeUnique(tx, row.spec().unique(), id, tx.now(), java.util.Set.of(id));
     }
-    tx.jobsAvailable(row.queue());
     return Optional.of(row.state());
   }
 
@@ -213,6 +243,7 @@ final class JobOps {
   static boolean finishLocked(Tx tx, JobRow row, Lease lease, String worker, RunOutcome outcome)
       throws SQLException {
     if (!holds(row, lease)) {
+      PreviousRunOps.returned(tx, row, lease);
       return false;
     }
     Instant now = tx.now();

@@ -116,7 +116,7 @@ final class MonitorOps {
   private static final String ALL_HOLDERS =
       "SELECT permit_key, job_id FROM baton_permit_holders ORDER BY acquired_at, job_id";
   private static final String ALL_WAITERS =
-      "SELECT blocked_key, id FROM baton_jobs WHERE state = 'BLOCKED' ORDER BY blocked_seq";
+      "SELECT blocked_key, id FROM baton_jobs WHERE state = 'BLOCKED' AND blocked_key IS NOT NULL ORDER BY blocked_seq";
   private static final String STARTS_SINCE =
       "SELECT COUNT(*) FROM baton_rate_starts WHERE permit_key = ? AND started_at >= ?";
 

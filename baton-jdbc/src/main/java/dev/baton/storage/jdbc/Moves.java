@@ -239,10 +239,16 @@ final class Moves {
       throws SQLException {
     tx.update(DELETE_ROW, tx.now(), expireAt, job.id());
     tx.history(job.id(), JobState.DELETED, serverId, null, reason);
+    boolean runOutlivesIt; // its permits stay with the run until it ends (PreviousRunOps)
     if (job.state() == JobState.PROCESSING) {
       tx.revoked(job.owner(), job.id(), job.token());
+      runOutlivesIt = PreviousRunOps.keep(tx, job) != null;
+    } else {
+      runOutlivesIt = PreviousRunOps.waits(job);
     }
-    releasePermits(tx, job, JobState.DELETED, true, job.id());
+    if (!runOutlivesIt) {
+      releasePermits(tx, job, JobState.DELETED, true, job.id());
+    }
     releaseUnique(tx, job);
     decideContinuations(tx, job, JobState.DELETED, expireAt);
   }

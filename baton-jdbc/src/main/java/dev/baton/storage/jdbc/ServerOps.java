@@ -190,6 +190,8 @@ final class ServerOps {
       tx.jobsAvailable(job.queue());
       requeued.add(0, job.id());
     }
+    PreviousRunOps.endAll(
+        tx, serverId, "server " + serverId + " was declared dead by " + rescuerId);
     return new RescuedServer(serverId, lastBeat, requeued);
   }
 
@@ -204,6 +206,7 @@ final class ServerOps {
       tx.jobsAvailable(job.queue());
       released.add(job.id());
     }
+    PreviousRunOps.endAll(tx, serverId, "server " + serverId + " deregistered (" + reason + ")");
     return released;
   }
 

@@ -128,6 +128,8 @@ class JdbcCallTimeoutsTest {
       try (Connection c = older.database().dataSource.getConnection();
           Statement st = c.createStatement()) {
         // Back to version 3, as a database upgraded from the previous release would be.
+        st.execute("DROP TABLE baton_previous_runs");
+        st.execute("DELETE FROM baton_schema_version WHERE version = 5");
         st.execute("DROP TABLE baton_stats");
         st.execute("DROP TABLE baton_server_events");
         if (pg) {
