@@ -3,7 +3,6 @@ package dev.baton.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.client.JobRequest;
 import dev.baton.client.JobView;
 import dev.baton.faults.LedgerReader.Run;
 import dev.baton.job.JobId;
@@ -40,9 +39,7 @@ class RequeueTest {
             fleet
                 .client
                 .enqueue(
-                    JobRequest.of(
-                        FaultJobs.STUBBORN,
-                        new FaultJobs.Stubborn(i, "1", TOTAL_MS, CHECK_EVERY_MS)))
+                    FaultJobs.STUBBORN, new FaultJobs.Stubborn(i, "1", TOTAL_MS, CHECK_EVERY_MS))
                 .id());
       }
       JobId first = jobs.get(0);
