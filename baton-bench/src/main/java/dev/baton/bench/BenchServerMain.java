@@ -38,7 +38,11 @@ public final class BenchServerMain {
     DEFAULT,
     /** Many workers and large claim batches: no-op jobs are bound by storage round trips. */
     TUNED,
-    /** The shortest heartbeat and server timeout the configuration allows in practice. */
+    /**
+     * A short heartbeat and server timeout that every storage can meet with short call timeouts
+     * ({@link StorageSpec.Profile#FAST_RECOVERY}): 500 ms / 2 s, so a server fences itself 1.5 s
+     * after its last proof of life, longer than PostgreSQL's 1.25 s longest call.
+     */
     FAST_RECOVERY;
 
     BatonServerConfig.Builder config(String serverId, BenchOptions options) {
@@ -47,14 +51,18 @@ public final class BenchServerMain {
         case DEFAULT -> b;
         case TUNED -> b.workers(options.tunedWorkers()).claimBatchSize(options.tunedBatch());
         case FAST_RECOVERY ->
-            b.heartbeatInterval(Duration.ofMillis(100))
-                .serverTimeout(Duration.ofSeconds(1))
-                .rescueInterval(Duration.ofMillis(50));
+            b.heartbeatInterval(Duration.ofMillis(500))
+                .serverTimeout(Duration.ofSeconds(2))
+                .rescueInterval(Duration.ofMillis(250));
       };
     }
 
     StorageSpec.Profile storageProfile() {
-      return this == TUNED ? StorageSpec.Profile.TUNED : StorageSpec.Profile.DEFAULT;
+      return switch (this) {
+        case DEFAULT -> StorageSpec.Profile.DEFAULT;
+        case TUNED -> StorageSpec.Profile.TUNED;
+        case FAST_RECOVERY -> StorageSpec.Profile.FAST_RECOVERY;
+      };
     }
   }
 

@@ -44,6 +44,10 @@ final class H2Spec implements StorageSpec {
     var builder = JdbcStorage.h2File(directory);
     if (profile == Profile.TUNED) {
       builder.poolSize(16);
+    } else if (profile == Profile.FAST_RECOVERY) {
+      builder
+          .connectionTimeout(PostgresSpec.FAST_CONNECT)
+          .statementTimeout(PostgresSpec.FAST_STATEMENT);
     }
     return builder.build();
   }

@@ -18,6 +18,11 @@ import java.util.List;
  * dropped by {@link #reset}). Tuned: a pool of 16 and {@code synchronousCommit(false)}.
  */
 final class PostgresSpec implements StorageSpec {
+  /** The fast-recovery profile's JDBC call timeouts (see {@link StorageSpec.Profile}). */
+  static final java.time.Duration FAST_CONNECT = java.time.Duration.ofMillis(250);
+
+  static final java.time.Duration FAST_STATEMENT = java.time.Duration.ofMillis(750);
+
   static final String SCHEMA = System.getenv().getOrDefault("BATON_BENCH_SCHEMA", "baton_bench");
 
   private final String url;
@@ -133,6 +138,8 @@ final class PostgresSpec implements StorageSpec {
     var builder = JdbcStorage.postgres(url).user(user).schema(schema);
     if (profile == Profile.TUNED) {
       builder.poolSize(16).synchronousCommit(false);
+    } else if (profile == Profile.FAST_RECOVERY) {
+      builder.connectionTimeout(FAST_CONNECT).statementTimeout(FAST_STATEMENT);
     }
     return builder.build();
   }

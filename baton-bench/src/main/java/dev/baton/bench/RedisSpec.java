@@ -97,6 +97,10 @@ final class RedisSpec implements StorageSpec {
 
   @Override
   public JobStorage open(Profile profile) {
-    return RedisStorage.builder().uri(uri).namespace(namespace).build();
+    RedisStorage.Builder builder = RedisStorage.builder().uri(uri).namespace(namespace);
+    if (profile == Profile.FAST_RECOVERY) {
+      builder.commandTimeout(Duration.ofSeconds(1));
+    }
+    return builder.build();
   }
 }

@@ -64,6 +64,13 @@ public interface StorageSpec {
    */
   enum Profile {
     DEFAULT,
-    TUNED
+    TUNED,
+    /**
+     * Storage calls short enough for the fast-recovery server settings: a server refuses a storage
+     * whose call may block longer than its self-fence ({@code CallTimeouts}). JDBC: 250 ms to
+     * connect and 750 ms per statement (PostgreSQL's socket timeout is whole seconds, so 1.25 s in
+     * all); Redis: a 1 s command timeout.
+     */
+    FAST_RECOVERY
   }
 }
