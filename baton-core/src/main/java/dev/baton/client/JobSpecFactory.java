@@ -49,16 +49,21 @@ public final class JobSpecFactory {
 
   /**
    * What the core keeps with a job that storages never read: the retry backoff, only when it is not
-   * {@link RetryBackoff#DEFAULT} (which {@link RetryFilter} applies when none is stored). Most jobs
-   * so store {@code {}}: ~90 bytes less per job, and on Redis a job hash whose values all stay
-   * under 64 bytes keeps the compact listpack encoding.
+   * {@link RetryBackoff#DEFAULT} (which {@link RetryFilter} applies when none is stored), and the
+   * execution timeout when there is one ({@link JobMeta}). Most jobs so store {@code {}}: ~90 bytes
+   * less per job, and on Redis a job hash whose values all stay under 64 bytes keeps the compact
+   * listpack encoding.
    */
   private String metaJson(JobOptions options) {
     RetryBackoff backoff = options.retryBackoff();
-    if (backoff.equals(RetryBackoff.DEFAULT)) {
-      return "{}";
+    java.util.Map<String, Object> meta = new java.util.LinkedHashMap<>();
+    if (!backoff.equals(RetryBackoff.DEFAULT)) {
+      meta.put(RetryFilter.META_KEY, backoff);
     }
-    return json.write(java.util.Map.of(RetryFilter.META_KEY, backoff));
+    if (options.timeout() != null) {
+      meta.put(JobMeta.TIMEOUT_KEY, options.timeout().toMillis());
+    }
+    return meta.isEmpty() ? "{}" : json.write(meta);
   }
 
   public JsonCodec json() {

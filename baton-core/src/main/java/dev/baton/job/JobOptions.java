@@ -29,6 +29,7 @@ public final class JobOptions {
   private final UniqueJob unique;
   private final WaitPolicy waitPolicy;
   private final ReleasePolicy releasePolicy;
+  private final java.time.Duration timeout;
 
   private JobOptions(Builder b) {
     this.queue = b.queue;
@@ -38,6 +39,7 @@ public final class JobOptions {
     this.unique = b.unique;
     this.waitPolicy = b.waitPolicy;
     this.releasePolicy = b.releasePolicy;
+    this.timeout = b.timeout;
   }
 
   public static Builder builder() {
@@ -54,6 +56,7 @@ public final class JobOptions {
     if (other.unique != null) b.unique = other.unique;
     if (other.waitPolicy != null) b.waitPolicy = other.waitPolicy;
     if (other.releasePolicy != null) b.releasePolicy = other.releasePolicy;
+    if (other.timeout != null) b.timeout = other.timeout;
     return b.build();
   }
 
@@ -66,6 +69,7 @@ public final class JobOptions {
     b.unique = unique;
     b.waitPolicy = waitPolicy;
     b.releasePolicy = releasePolicy;
+    b.timeout = timeout;
     return b;
   }
 
@@ -98,6 +102,17 @@ public final class JobOptions {
     return releasePolicy == null ? ReleasePolicy.ON_LEAVE_PROCESSING : releasePolicy;
   }
 
+  /**
+   * The longest one run of the job may take, or null for no limit (the default). Past it the job's
+   * token fires; after the server's {@code timeoutGrace} its thread is interrupted; a handler that
+   * has still not returned after a second grace is given up: the attempt fails with the reason, and
+   * its worker is replaced. A run that stops (throws) after its timeout fired counts as a failed
+   * attempt (retried per the backoff, then FAILED); one that returns normally succeeded.
+   */
+  public java.time.Duration timeout() {
+    return timeout;
+  }
+
   @Override
   public String toString() {
     return "JobOptions{queue="
@@ -114,6 +129,7 @@ public final class JobOptions {
         + waitPolicy()
         + ", releasePolicy="
         + releasePolicy()
+        + (timeout == null ? "" : ", timeout=" + timeout)
         + "}";
   }
 
@@ -126,6 +142,7 @@ public final class JobOptions {
     private UniqueJob unique;
     private WaitPolicy waitPolicy;
     private ReleasePolicy releasePolicy;
+    private java.time.Duration timeout;
 
     private Builder() {}
 
@@ -185,6 +202,16 @@ public final class JobOptions {
 
     public Builder releasePolicy(ReleasePolicy releasePolicy) {
       this.releasePolicy = Objects.requireNonNull(releasePolicy, "releasePolicy");
+      return this;
+    }
+
+    /** See {@link JobOptions#timeout()}: at least 1 ms. */
+    public Builder timeout(java.time.Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("timeout must be at least 1 ms, got " + timeout);
+      }
+      this.timeout = timeout;
       return this;
     }
 

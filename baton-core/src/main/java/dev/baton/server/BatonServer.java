@@ -67,6 +67,8 @@ public final class BatonServer implements AutoCloseable {
   private final StorageClock clock = new StorageClock();
   private final Liveness liveness;
   private final WorkerPool workers;
+  private final JobTimeouts timeouts;
+  private final JobRunner runner;
   private final Heartbeat heartbeat;
   private final Watchdog watchdog;
   private final ClaimLoop claimLoop;
@@ -131,7 +133,9 @@ public final class BatonServer implements AutoCloseable {
     all.addAll(b.plugins);
     this.plugins = List.copyOf(all);
     BooleanSupplier mayWrite = () -> !(closed && frozen);
-    JobRunner runner = new JobRunner(b.handlers.build(), filters, json, config, mayWrite, liveness);
+    this.timeouts = new JobTimeouts(config.serverId(), config.timeoutGrace(), this::giveUp);
+    this.runner =
+        new JobRunner(b.handlers.build(), filters, json, config, mayWrite, liveness, timeouts);
     this.workers =
         new WorkerPool(
             config.serverId(),
@@ -329,6 +333,7 @@ public final class BatonServer implements AutoCloseable {
     plugins.forEach(BatonServer::stopQuietly);
     heartbeatThread.shutdownNow();
     watchdogThread.shutdownNow();
+    timeouts.close();
     closed = true;
     HeartbeatLateness late = heartbeat.lateness();
     log.info(
@@ -399,7 +404,30 @@ public final class BatonServer implements AutoCloseable {
     }
   }
 
+  private void giveUp(JobTimeouts.Stuck stuck) {
+    workers.giveUp(stuck);
+  }
+
   private void release(RunningJob job) {
+    if (job.cancellation().cause() == Cancellation.Cause.TIMEOUT && job.giveUp()) {
+      // Released, it would come back after every restart and never fail: its attempt fails.
+      JobRunner.Elected failed =
+          runner.givenUp(
+              job,
+              null,
+              "ran past its timeout and was still running when server "
+                  + config.serverId()
+                  + " shut down");
+      try {
+        if (failed != null) {
+          storage.finish(job.lease(), null, failed.outcome());
+        }
+      } catch (RuntimeException e) {
+        log.warn(
+            "could not fail job {} ({}); deregistering will release it", job.jobId(), e.toString());
+      }
+      return;
+    }
     job.flushReports();
     release(job.lease());
   }
@@ -487,6 +515,7 @@ public final class BatonServer implements AutoCloseable {
     heartbeatThread.shutdownNow();
     watchdogThread.shutdownNow();
     pluginScheduler.shutdownNow();
+    timeouts.close();
     workers.shutdownNow();
     if (claimThread != null) {
       claimThread.interrupt();

@@ -65,6 +65,12 @@ public final class BatonServerConfig {
   public static final Duration DEFAULT_REPORT_FLUSH_INTERVAL = Duration.ofSeconds(1);
   public static final boolean DEFAULT_INTERRUPT_ON_CANCEL = false;
 
+  /**
+   * After a job's execution timeout fired its token: how long until its thread is interrupted, and
+   * as long again until a handler that still has not returned is given up.
+   */
+  public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(5);
+
   /** Outcome counters and server events are recorded when the storage can keep them. */
   public static final boolean DEFAULT_STATS = true;
 
@@ -85,6 +91,7 @@ public final class BatonServerConfig {
   private final Duration rescueInterval;
   private final Duration reportFlushInterval;
   private final boolean interruptOnCancel;
+  private final Duration timeoutGrace;
   private final boolean stats;
 
   private BatonServerConfig(Builder b) {
@@ -108,6 +115,7 @@ public final class BatonServerConfig {
                 : DEFAULT_MAX_RESCUE_INTERVAL;
     this.reportFlushInterval = b.reportFlushInterval;
     this.interruptOnCancel = b.interruptOnCancel;
+    this.timeoutGrace = b.timeoutGrace;
     this.stats = b.stats;
   }
 
@@ -244,6 +252,15 @@ public final class BatonServerConfig {
   }
 
   /**
+   * For jobs with an execution timeout ({@link dev.baton.job.JobOptions#timeout()}): the time from
+   * the timeout (token fired) to the interrupt of the job's thread, and from there to giving up a
+   * handler that still has not returned (its attempt fails, its worker is replaced); default 5 s.
+   */
+  public Duration timeoutGrace() {
+    return timeoutGrace;
+  }
+
+  /**
    * Whether the server records per-minute outcome counters and its server events (started, stopped,
    * peers declared dead) for dashboards, when the storage is a {@link
    * dev.baton.storage.StatsStorage}; default true. Counting costs a map increment per job; the
@@ -285,6 +302,8 @@ public final class BatonServerConfig {
         + reportFlushInterval
         + ", interruptOnCancel="
         + interruptOnCancel
+        + ", timeoutGrace="
+        + timeoutGrace
         + ", stats="
         + stats;
   }
@@ -306,6 +325,7 @@ public final class BatonServerConfig {
     private Duration rescueInterval;
     private Duration reportFlushInterval = DEFAULT_REPORT_FLUSH_INTERVAL;
     private boolean interruptOnCancel = DEFAULT_INTERRUPT_ON_CANCEL;
+    private Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
     private boolean stats = DEFAULT_STATS;
 
     private Builder() {}
@@ -386,6 +406,16 @@ public final class BatonServerConfig {
 
     public Builder interruptOnCancel(boolean interruptOnCancel) {
       this.interruptOnCancel = interruptOnCancel;
+      return this;
+    }
+
+    /** See {@link BatonServerConfig#timeoutGrace()}; at least 1 ms. */
+    public Builder timeoutGrace(Duration timeoutGrace) {
+      if (timeoutGrace == null || timeoutGrace.toMillis() < 1) {
+        throw new IllegalArgumentException(
+            "timeoutGrace must be at least 1 ms, got " + timeoutGrace);
+      }
+      this.timeoutGrace = timeoutGrace;
       return this;
     }
 

@@ -17,7 +17,9 @@ final class Cancellation {
      * The lease is gone or may be: deleted, requeued, rescued, the server was declared dead, or its
      * proof of life went stale.
      */
-    LEASE_LOST
+    LEASE_LOST,
+    /** The run took longer than its job's execution timeout: a job that stops has failed. */
+    TIMEOUT
   }
 
   private final List<Runnable> callbacks = new ArrayList<>();

@@ -28,6 +28,7 @@ final class JobRunner {
   private final BatonServerConfig config;
   private final BooleanSupplier mayWrite;
   private final Liveness liveness;
+  private final JobTimeouts timeouts;
 
   JobRunner(
       Handlers handlers,
@@ -35,7 +36,9 @@ final class JobRunner {
       JsonCodec json,
       BatonServerConfig config,
       BooleanSupplier mayWrite,
-      Liveness liveness) {
+      Liveness liveness,
+      JobTimeouts timeouts) {
+    this.timeouts = timeouts;
     this.handlers = handlers;
     this.filters = List.copyOf(filters);
     this.json = json;
@@ -58,18 +61,55 @@ final class JobRunner {
       return notStarted(job, worker, refusal);
     }
     ElectContext election = perform(job, job.leased().spec(), worker);
-    for (JobFilter filter : filters) {
-      try {
-        filter.onElect(election);
-      } catch (RuntimeException | Error e) { // an Error too: the job's outcome must not be lost
-        log.warn("filter {} threw in onElect for job {}; skipped", filter, job.jobId(), e);
-      }
+    if (!job.handlerReturned()) {
+      log.warn(
+          "job {} ({}) returned after it was given up past its timeout; its result ({}) is dropped",
+          job.jobId(),
+          job.jobType(),
+          election.candidate().target());
+      return null;
     }
+    elect(election);
     if (!mayWrite.getAsBoolean()) {
       log.debug("server was killed (test seam): job {} writes nothing", job.jobId());
       return null;
     }
     job.flushReports();
+    job.finishing();
+    return new Elected(job, worker, election.candidate());
+  }
+
+  private void elect(ElectContext election) {
+    for (JobFilter filter : filters) {
+      try {
+        filter.onElect(election);
+      } catch (RuntimeException | Error e) { // an Error too: the job's outcome must not be lost
+        log.warn("filter {} threw in onElect for job {}; skipped", filter, election.spec().id(), e);
+      }
+    }
+  }
+
+  /**
+   * The outcome of a run given up past its timeout (its handler never returned): a failed attempt,
+   * retried as any failure. Null if nothing may be written (the server was killed).
+   */
+  Elected givenUp(RunningJob job, String worker, String reason) {
+    ElectContext election =
+        new ElectContext(
+            job.leased().spec(),
+            job,
+            null,
+            true,
+            new RunOutcome.Failed(null, "timed out: " + reason));
+    elect(election);
+    if (!mayWrite.getAsBoolean()) {
+      return null;
+    }
+    try {
+      job.flushReports();
+    } catch (RuntimeException e) {
+      log.debug("job {}: its last reports are lost: {}", job.jobId(), e.toString());
+    }
     job.finishing();
     return new Elected(job, worker, election.candidate());
   }
@@ -217,20 +257,34 @@ final class JobRunner {
           spec, job, e, false, new RunOutcome.Failed(ExceptionInfo.of(e), reason));
     }
     long start = System.nanoTime();
+    java.time.Duration timeout = dev.baton.client.JobMeta.timeout(json, spec);
+    JobTimeouts.Armed armed = timeout == null ? null : timeouts.arm(job, timeout);
     try {
       if (config.interruptOnCancel()) {
         job.cancellation().interruptOnFire(Thread.currentThread());
       }
       chain(0, new PerformContext(spec, args, job), handler).proceed();
       long millis = (System.nanoTime() - start) / 1_000_000;
+      String late =
+          armed != null && armed.timedOut() ? " (past its timeout of " + timeout + ")" : "";
       return new ElectContext(
           spec,
           job,
           null,
           true,
           new RunOutcome.Succeeded(
-              config.retention(), "completed in " + millis + " ms by " + worker));
+              config.retention(), "completed in " + millis + " ms" + late + " by " + worker));
     } catch (Throwable t) {
+      if (armed != null && armed.timedOut()) {
+        log.info("job {} ({}) attempt {} timed out: {}", spec.id(), spec.type(), job.attempt(), t);
+        return new ElectContext(
+            spec,
+            job,
+            t,
+            true,
+            new RunOutcome.Failed(
+                ExceptionInfo.of(t), "timed out: " + armed.reason() + "; it stopped with " + t));
+      }
       if (job.cancellation().isRequested()) {
         // Stopping because we asked it to is not a failure: no attempt is spent. If the lease was
         // really lost the storage refuses this; if it was only presumed lost (heartbeat outage),
@@ -254,6 +308,10 @@ final class JobRunner {
       return new ElectContext(
           spec, job, t, true, new RunOutcome.Failed(ExceptionInfo.of(t), String.valueOf(t)));
     } finally {
+      if (armed != null) {
+        armed.disarm();
+        Thread.interrupted(); // a timeout's interrupt must not reach the thread's next job
+      }
       if (config.interruptOnCancel()) {
         job.cancellation().interruptOnFire(null);
         Thread.interrupted();

@@ -30,6 +30,16 @@ final class RunningJob implements JobContext {
   private volatile boolean finishing;
 
   /**
+   * Who elects the run's outcome: nobody yet, its worker (the handler returned), or the timeout.
+   */
+  private final java.util.concurrent.atomic.AtomicInteger outcomeBy =
+      new java.util.concurrent.atomic.AtomicInteger(OUTCOME_OPEN);
+
+  private static final int OUTCOME_OPEN = 0;
+  private static final int OUTCOME_BY_WORKER = 1;
+  private static final int OUTCOME_BY_TIMEOUT = 2;
+
+  /**
    * @param epoch {@link Liveness#epoch()} when the lease was asked for (the claim was sent, the
    *     push arrived, the look for leases was sent)
    */
@@ -51,6 +61,21 @@ final class RunningJob implements JobContext {
 
   Lease lease() {
     return leased.lease();
+  }
+
+  /** The handler returned: its worker elects the outcome, unless the run was given up already. */
+  boolean handlerReturned() {
+    return outcomeBy.compareAndSet(OUTCOME_OPEN, OUTCOME_BY_WORKER);
+  }
+
+  /** The handler did not return in time: the timeout elects, unless the handler just returned. */
+  boolean giveUp() {
+    return outcomeBy.compareAndSet(OUTCOME_OPEN, OUTCOME_BY_TIMEOUT);
+  }
+
+  /** Whether the run was given up past its timeout: its late result is dropped. */
+  boolean wasGivenUp() {
+    return outcomeBy.get() == OUTCOME_BY_TIMEOUT;
   }
 
   /** The handler is done and the outcome is being written: revocations are now stale news. */

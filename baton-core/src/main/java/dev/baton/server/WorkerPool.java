@@ -3,7 +3,6 @@ package dev.baton.server;
 import dev.baton.job.JobId;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.LeasedJob;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,12 @@ final class WorkerPool {
   private final AtomicInteger queued = new AtomicInteger();
   private final IdleThreads idle = new IdleThreads();
   private final BooleanSupplier jobsQueued = () -> !ready.isEmpty();
-  private final List<Thread> threads = new ArrayList<>();
+  private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Workers given up with a job that did not return past its timeout: they end when it does. */
+  private final java.util.Set<Thread> retired = ConcurrentHashMap.newKeySet();
+
+  private ThreadFactory factory;
 
   WorkerPool(
       String serverId,
@@ -69,7 +73,7 @@ final class WorkerPool {
   }
 
   void open() {
-    ThreadFactory factory = WorkerThreads.factory("baton-" + serverId + "-worker-");
+    factory = WorkerThreads.factory("baton-" + serverId + "-worker-");
     for (int i = 0; i < size; i++) {
       Thread thread = factory.newThread(this::work);
       threads.add(thread);
@@ -132,7 +136,7 @@ final class WorkerPool {
   /** A worker thread: runs queued jobs one after the other, parks while there are none. */
   private void work() {
     IdleThreads.Waiter me = new IdleThreads.Waiter();
-    while (!idle.isClosed()) {
+    while (!idle.isClosed() && !retired.contains(Thread.currentThread())) {
       idle.arrived(me);
       RunningJob job = ready.poll();
       if (job == null) {
@@ -170,7 +174,42 @@ final class WorkerPool {
         log.error("job {} stays PROCESSING until this server stops", job.jobId(), again);
       }
     }
+    if (job.wasGivenUp()) {
+      return; // its outcome is written and its slot free (giveUp); this thread was replaced
+    }
     try {
+      if (elected != null) {
+        committer.accept(elected);
+      }
+    } finally {
+      if (elected == null) {
+        done(job);
+      }
+      free.incrementAndGet();
+      onFreed.run();
+    }
+  }
+
+  /**
+   * A job whose handler did not return past its timeout and two graces: its attempt fails now, its
+   * slot is free, and its worker is replaced by a new thread; the stuck thread ends when (if) the
+   * handler returns, and its result is dropped. Its permits are released with the outcome, while
+   * the handler may still run: a job that never returns must not hold a worker and its keys
+   * forever.
+   */
+  void giveUp(JobTimeouts.Stuck stuck) {
+    RunningJob job = stuck.job();
+    if (idle.isClosed() || !job.giveUp()) {
+      return; // the handler returned just now, or the pool is closing
+    }
+    log.error("server {}: job {} ({}) {}", serverId, job.jobId(), job.jobType(), stuck.reason());
+    retired.add(stuck.worker());
+    Thread replacement = factory.newThread(this::work);
+    threads.add(replacement);
+    replacement.start();
+    JobRunner.Elected elected = null;
+    try {
+      elected = runner.givenUp(job, stuck.worker().getName(), stuck.reason());
       if (elected != null) {
         committer.accept(elected);
       }

@@ -270,8 +270,9 @@ class SelfFenceTest {
   private JobRunner runner(AtomicInteger runs) {
     Handlers.Builder handlers = new Handlers.Builder();
     handlers.add(TYPE, (args, ctx) -> runs.incrementAndGet());
+    JobTimeouts timeouts = new JobTimeouts("self-fence", Duration.ofSeconds(1), stuck -> {});
     return new JobRunner(
-        handlers.build(), List.of(), new JsonCodec(), config, () -> true, liveness);
+        handlers.build(), List.of(), new JsonCodec(), config, () -> true, liveness, timeouts);
   }
 
   /** A storage that answers heartbeats with {@code answer} and nothing else. */

@@ -218,6 +218,14 @@ public abstract class StorageConformanceKit {
   }
 
   @Nested
+  class ServerTimeouts extends dev.baton.tck.server.TimeoutSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
   class ServerShutdown extends dev.baton.tck.server.ShutdownSuite {
     @Override
     protected StorageFixture createFixture() {
