@@ -70,13 +70,14 @@ class CronScheduleTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'nightly'")
         .hasMessageContaining("'61 * * * *'")
+        .hasMessageContaining("field minute ('61')")
         .hasMessageContaining("61 not in range");
     assertThatThrownBy(() -> CronSchedule.parse("nightly", "* * *", ZoneOffset.UTC))
         .hasMessageContaining("'nightly'")
         .hasMessageContaining("expected 5 fields")
         .hasMessageContaining("got 3");
     assertThatThrownBy(() -> CronSchedule.parse("nightly", "0 0 0 0 * * *", ZoneOffset.UTC))
-        .hasMessageContaining("got 7");
+        .hasMessageContaining("got 7 fields");
     assertThatThrownBy(() -> CronSchedule.parse("nightly", "a b c d e", ZoneOffset.UTC))
         .hasMessageContaining("'a b c d e'")
         .hasMessageContaining("Invalid chars");
@@ -126,5 +127,99 @@ class CronScheduleTest {
       t = s.nextAfter(t).orElseThrow();
       assertThat(t).isEqualTo(e);
     }
+  }
+
+  private static Instant at(String time) {
+    return Instant.parse(time);
+  }
+
+  @Test
+  void lastDayOfMonthAndNearestWeekday() {
+    // 2026-01-01 is a Thursday.
+    assertThat(utc("0 0 L * *").nextAfter(at("2026-02-03T00:00:00Z")))
+        .contains(at("2026-02-28T00:00:00Z"));
+    // The 17th of January 2026 is a Saturday: its nearest weekday is Friday the 16th.
+    assertThat(utc("0 0 17W * *").nextAfter(at("2026-01-01T00:00:00Z")))
+        .contains(at("2026-01-16T00:00:00Z"));
+    // The last weekday of May 2026: Sunday the 31st, so Friday the 29th.
+    assertThat(utc("0 0 LW * *").nextAfter(at("2026-05-01T00:00:00Z")))
+        .contains(at("2026-05-29T00:00:00Z"));
+  }
+
+  @Test
+  void nthAndLastWeekdayOfTheMonth() {
+    assertThat(utc("0 9 * * 1#2").nextAfter(at("2026-01-01T00:00:00Z")))
+        .as("the second Monday")
+        .contains(at("2026-01-12T09:00:00Z"));
+    assertThat(utc("0 9 * * 5L").nextAfter(at("2026-01-01T00:00:00Z")))
+        .as("the last Friday")
+        .contains(at("2026-01-30T09:00:00Z"));
+    assertThat(utc("0 0 9 ? * MON#1").nextAfter(at("2026-02-01T00:00:00Z")))
+        .as("six fields: the first Monday of February")
+        .contains(at("2026-02-02T09:00:00Z"));
+  }
+
+  @Test
+  void sundayIsZeroOrSevenInBothForms() {
+    Instant thursday = at("2026-01-01T00:00:00Z");
+    Instant sunday = at("2026-01-04T00:00:00Z");
+    assertThat(utc("0 0 * * 0").nextAfter(thursday)).contains(sunday);
+    assertThat(utc("0 0 * * 7").nextAfter(thursday)).contains(sunday);
+    assertThat(utc("0 0 0 * * 0").nextAfter(thursday)).contains(sunday);
+    assertThat(utc("0 0 0 * * 1").nextAfter(thursday)).contains(at("2026-01-05T00:00:00Z"));
+  }
+
+  @Test
+  void nicknamesStandForTheirFiveFieldExpressions() {
+    Instant t = at("2026-03-15T10:30:00Z");
+    assertThat(utc("@hourly").nextAfter(t)).contains(at("2026-03-15T11:00:00Z"));
+    assertThat(utc("@daily").nextAfter(t)).contains(at("2026-03-16T00:00:00Z"));
+    assertThat(utc("@midnight").nextAfter(t)).contains(at("2026-03-16T00:00:00Z"));
+    assertThat(utc("@weekly").nextAfter(t)).contains(at("2026-03-22T00:00:00Z")); // Sunday
+    assertThat(utc("@monthly").nextAfter(t)).contains(at("2026-04-01T00:00:00Z"));
+    assertThat(utc("@yearly").nextAfter(t)).contains(at("2027-01-01T00:00:00Z"));
+    assertThat(utc("@ANNUALLY").nextAfter(t)).contains(at("2027-01-01T00:00:00Z"));
+    assertThat(utc("@daily").expression()).isEqualTo("@daily");
+    assertThatThrownBy(() -> utc("@fortnightly"))
+        .hasMessageContaining("'@fortnightly'")
+        .hasMessageContaining("unknown nickname");
+  }
+
+  @Test
+  void fiveFieldsMatchEitherDayFieldAsCrontabDoes() {
+    CronSchedule s = utc("0 0 1 * MON");
+    Instant t = at("2026-01-01T00:00:00Z"); // Thursday the 1st
+    Instant[] expected = {
+      at("2026-01-05T00:00:00Z"), // Monday
+      at("2026-01-12T00:00:00Z"),
+      at("2026-01-19T00:00:00Z"),
+      at("2026-01-26T00:00:00Z"),
+      at("2026-02-01T00:00:00Z"), // the 1st, a Sunday
+      at("2026-02-02T00:00:00Z"),
+    };
+    for (Instant e : expected) {
+      t = s.nextAfter(t).orElseThrow();
+      assertThat(t).isEqualTo(e);
+    }
+    assertThat(s.lastBefore(at("2026-02-01T12:00:00Z"))).contains(at("2026-02-01T00:00:00Z"));
+    assertThat(s.lastBefore(at("2026-02-01T00:00:00Z"))).contains(at("2026-01-26T00:00:00Z"));
+  }
+
+  @Test
+  void sixFieldsMatchBothDayFieldsAsSpringDoes() {
+    // The 1st of a month that is a Monday: June 2026.
+    assertThat(utc("0 0 0 1 * MON").nextAfter(at("2026-01-01T00:00:00Z")))
+        .contains(at("2026-06-01T00:00:00Z"));
+  }
+
+  @Test
+  void aBadFieldIsNamed() {
+    assertThatThrownBy(() -> utc("0 25 * * *"))
+        .hasMessageContaining("field hour ('25')")
+        .hasMessageContaining("not in range");
+    assertThatThrownBy(() -> utc("0 0 * * 1#9")).hasMessageContaining("field day-of-week ('1#9')");
+    assertThatThrownBy(() -> utc("0 0 1#2 * *")).hasMessageContaining("field day-of-month ('1#2')");
+    assertThatThrownBy(() -> utc("0 0 * 13 *")).hasMessageContaining("field month ('13')");
+    assertThatThrownBy(() -> utc("61 0 0 * * *")).hasMessageContaining("field second ('61')");
   }
 }
