@@ -72,7 +72,22 @@ public final class BatonClient {
     return new dev.baton.recurring.RecurringJobs(storage, specs);
   }
 
-  /** Enqueues a job with its type's default options. */
+  /**
+   * Read-only queries over this client's storage: counts per state, job search and pages, a job's
+   * history and logs, servers, queues, concurrency keys with holders and waiters, locks. What the
+   * dashboard reads; none of it changes anything.
+   *
+   * @throws IllegalStateException if this client's storage does not implement {@link
+   *     dev.baton.storage.JobMonitor} (every storage Baton ships does)
+   */
+  public dev.baton.storage.JobMonitor monitor() {
+    if (!(storage instanceof dev.baton.storage.JobMonitor monitor)) {
+      throw new IllegalStateException(
+          "storage " + storage.getClass().getName() + " offers no monitoring (JobMonitor)");
+    }
+    return monitor;
+  }
+
   /**
    * Named locks for code that is not a job, held as {@code owner} (shown on the dashboard).
    *

@@ -55,6 +55,16 @@ public abstract class ClientSuite extends ServerSuite {
   }
 
   @Test
+  void theMonitorReadsWhatTheClientWrote() {
+    BatonClient client = client();
+    EnqueueResult r = client.schedule(BLOB, new Blob("watched"), Duration.ofHours(1));
+    dev.baton.storage.JobMonitor monitor = client.monitor();
+    assertThat(monitor.countByState().get(JobState.SCHEDULED)).isEqualTo(1L);
+    assertThat(monitor.job(r.id()))
+        .hasValueSatisfying(job -> assertThat(job.spec().type()).isEqualTo("tck.blob"));
+  }
+
+  @Test
   void scheduleAtAnInstantAndReadItBack() {
     Instant at = storage().now().plus(Duration.ofHours(2));
     EnqueueResult r = client().schedule(BLOB, new Blob("later"), at);
