@@ -31,6 +31,15 @@ public final class JobSpecFactory {
       JobOptions overrides,
       JobId parent,
       ContinuationCondition continueOn) {
+    if (args == null && type.argsType() != Void.class) {
+      throw new IllegalArgumentException(
+          "job type '"
+              + type.name()
+              + "': the arguments are null; pass a "
+              + type.argsType().getName()
+              + " (a record with no components for a job that needs none), or declare the type"
+              + " with Void.class to enqueue it with null");
+    }
     JobOptions options = type.options().overriddenBy(overrides);
     String argsJson = json.write(args);
     JsonNode tree = json.tree(argsJson);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.baton.BatonException;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Jobs' arguments as JSON, through one configured Jackson mapper per client or server (never a
@@ -65,6 +67,52 @@ public final class JsonCodec {
       throw new BatonException(
           "cannot read JSON as " + type.getName() + ": " + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * Reads a job's arguments, strictly where {@link #read} is lenient: {@code null} only for {@link
+   * Void}, and a record's components all present unless marked {@link dev.baton.job.OptionalArg}.
+   * Unknown properties stay ignored, so a component removed from the record does not fail jobs
+   * written before.
+   *
+   * @throws BatonException naming the type and what is missing
+   */
+  public <T> T readArgs(String json, Class<T> type) {
+    JsonNode node = tree(json);
+    if (node.isNull() || node.isMissingNode()) {
+      if (type == Void.class) {
+        return null;
+      }
+      throw new BatonException(
+          "the arguments are null, but "
+              + type.getName()
+              + " is expected (only a job type of Void takes null)");
+    }
+    if (node.isObject()) {
+      List<RequiredProperties.Required> missing = RequiredProperties.missing(type, node);
+      if (!missing.isEmpty()) {
+        throw new BatonException(
+            "missing (or null for a primitive) required "
+                + (missing.size() == 1 ? "property " : "properties ")
+                + missing.stream().map(JsonCodec::describe).collect(Collectors.joining(", "))
+                + " of "
+                + type.getName()
+                + " (mark a component @OptionalArg if stored jobs may lack it)");
+      }
+    }
+    try {
+      return mapper.treeToValue(node, type);
+    } catch (java.io.IOException e) {
+      throw new BatonException("cannot read JSON as " + type.getName() + ": " + message(e), e);
+    }
+  }
+
+  private static String message(java.io.IOException e) {
+    return e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+  }
+
+  private static String describe(RequiredProperties.Required r) {
+    return "'" + r.names().get(0) + "' (" + r.type().getSimpleName() + ")";
   }
 
   public JsonNode tree(String json) {

@@ -28,7 +28,7 @@ final class Handlers {
   /** A handler with the type that says how to read its arguments. */
   record Registered<A>(JobType<A> type, JobHandler<A> handler) {
     A readArgs(JsonCodec json, String argsJson) {
-      return json.read(argsJson, type.argsType());
+      return json.readArgs(argsJson, type.argsType());
     }
 
     @SuppressWarnings("unchecked")

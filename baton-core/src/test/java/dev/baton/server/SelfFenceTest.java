@@ -45,7 +45,9 @@ class SelfFenceTest {
 
   private RunningJob running(long token) {
     JobId id = JobId.newId();
-    JobSpec spec = new JobSpec(id, TYPE.name(), "default", "{}", "{}", 3, null, null, null, null);
+    JobSpec spec =
+        new JobSpec(
+            id, TYPE.name(), "default", "{\"name\":\"x\"}", "{}", 3, null, null, null, null);
     LeasedJob leased = new LeasedJob(new Lease(id, "fenced", token), spec, 1, Instant.now());
     RunningJob job = new RunningJob(leased, null, new StorageClock(), liveness.epoch());
     running.put(id, job);

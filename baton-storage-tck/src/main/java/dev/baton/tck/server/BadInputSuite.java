@@ -6,6 +6,7 @@ import dev.baton.client.EnqueueResult;
 import dev.baton.client.JobView;
 import dev.baton.job.JobId;
 import dev.baton.job.JobType;
+import dev.baton.job.OptionalArg;
 import dev.baton.server.BatonServer;
 import dev.baton.state.JobState;
 import dev.baton.state.StateEntry;
@@ -34,7 +35,11 @@ public abstract class BadInputSuite extends ServerSuite {
     }
   }
 
+  /** Arguments with a component jobs written before it was added may lack. */
+  public record Resize(String image, @OptionalArg Integer quality) {}
+
   static final JobType<Count> COUNT = JobType.of("tck.count", Count.class);
+  static final JobType<Resize> RESIZE = JobType.of("tck.resize", Resize.class);
   static final JobType<Explosive> EXPLOSIVE = JobType.of("tck.explosive", Explosive.class);
   static final JobType<Count> UNKNOWN = JobType.of("tck.not-handled-here", Count.class);
 
@@ -80,6 +85,64 @@ public abstract class BadInputSuite extends ServerSuite {
     EnqueueResult good = client().enqueue(COUNT, new Count(2));
     awaitState(good.id(), JobState.SUCCEEDED);
     assertThat(server.isRunning()).isTrue();
+  }
+
+  private JobId createRaw(JobType<?> type, String argsJson) {
+    JobId id = JobId.newId();
+    JobSpec spec =
+        new JobSpec(id, type.name(), "default", argsJson, "{}", 5, null, null, null, null);
+    storage().create(List.of(NewJob.now(spec, "written by hand (test)")));
+    return id;
+  }
+
+  /**
+   * Strict arguments: a missing required component (a renamed field, a payload typed by hand) fails
+   * the job naming it, where Jackson alone would run the handler with 0 or null.
+   */
+  @Test
+  void aMissingRequiredPropertyFailsThatJobNamingIt() {
+    java.util.List<Object> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    startServer(
+        fastConfig("strict").build(),
+        b -> b.handle(COUNT, (args, ctx) -> ran.add(args)).handle(RESIZE, (a, c) -> ran.add(a)));
+    JobId empty = createRaw(COUNT, "{}");
+    JobId renamed = createRaw(COUNT, "{\"total\":3}");
+    JobId nullPrimitive = createRaw(COUNT, "{\"count\":null}");
+    JobId nothing = createRaw(COUNT, "null");
+
+    for (JobId id : List.of(empty, renamed)) {
+      JobView failed = awaitState(id, JobState.FAILED);
+      assertThat(failed.attempt()).isEqualTo(1);
+      assertThat(failed.lastEntry().reason())
+          .contains("cannot read the arguments of job type 'tck.count'")
+          .contains("required property 'count' (int)")
+          .contains("@OptionalArg");
+    }
+    assertThat(awaitState(nullPrimitive, JobState.FAILED).lastEntry().reason())
+        .contains("cannot read the arguments of job type 'tck.count'");
+    assertThat(awaitState(nothing, JobState.FAILED).lastEntry().reason())
+        .contains("the arguments are null");
+
+    JobId older = createRaw(RESIZE, "{\"image\":\"a.png\",\"retired\":true}");
+    awaitState(older, JobState.SUCCEEDED);
+    assertThat(ran)
+        .as("an @OptionalArg component may be missing, unknown properties are ignored")
+        .containsExactly(new Resize("a.png", null));
+  }
+
+  @Test
+  void nullArgumentsAreRefusedAtEnqueueUnlessTheTypeTakesVoid() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client().enqueue(COUNT, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("job type 'tck.count'")
+        .hasMessageContaining("arguments are null")
+        .hasMessageContaining("Void.class");
+    JobType<Void> ping = JobType.of("tck.ping", Void.class);
+    java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    startServer(
+        fastConfig("strict").build(), b -> b.handle(ping, (args, ctx) -> ran.add("" + args)));
+    awaitState(client().enqueue(ping, null).id(), JobState.SUCCEEDED);
+    assertThat(ran).containsExactly("null");
   }
 
   @Test
