@@ -167,6 +167,9 @@ public final class JdbcStorageBuilder {
   }
 
   public JdbcStorage build() {
+    if (url != null) {
+      requireDriver(dialect, Thread.currentThread().getContextClassLoader(), describe());
+    }
     String normalized = schema == null ? null : dialect.normalize(schema);
     if (dialect == Dialect.H2 && normalized != null && url != null) {
       createH2Schema(normalized);
@@ -195,6 +198,41 @@ public final class JdbcStorageBuilder {
     } catch (RuntimeException e) {
       pool.close();
       throw e;
+    }
+  }
+
+  /**
+   * Fails at once, saying which dependency to add, when the dialect's JDBC driver is missing:
+   * baton-jdbc declares both drivers optional, and without this check the pool would report "No
+   * suitable driver" after its connection timeout as if the database were down.
+   */
+  static void requireDriver(Dialect dialect, ClassLoader loader, String description) {
+    String driver = dialect == Dialect.H2 ? "org.h2.Driver" : "org.postgresql.Driver";
+    String artifact =
+        dialect == Dialect.H2 ? "com.h2database:h2:2.3.232" : "org.postgresql:postgresql:42.7.5";
+    try {
+      Class.forName(
+          driver, false, loader == null ? JdbcStorageBuilder.class.getClassLoader() : loader);
+    } catch (ClassNotFoundException e) {
+      String[] gav = artifact.split(":");
+      throw new BatonException(
+          description
+              + ": the "
+              + (dialect == Dialect.H2 ? "H2" : "PostgreSQL")
+              + " JDBC driver ("
+              + driver
+              + ") is not on the classpath; baton-jdbc leaves the choice of driver to you. Add "
+              + artifact
+              + " (or later) to your dependencies: Maven <dependency><groupId>"
+              + gav[0]
+              + "</groupId><artifactId>"
+              + gav[1]
+              + "</artifactId><version>"
+              + gav[2]
+              + "</version></dependency>, Gradle implementation '"
+              + artifact
+              + "'",
+          e);
     }
   }
 

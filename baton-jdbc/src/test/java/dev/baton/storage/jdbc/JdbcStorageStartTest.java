@@ -24,6 +24,42 @@ class JdbcStorageStartTest {
         .hasMessageContaining("schema must match");
   }
 
+  /** The application's class loader without the JDBC drivers, as a project that did not add one. */
+  private static final class WithoutDrivers extends ClassLoader {
+    WithoutDrivers() {
+      super(JdbcStorageStartTest.class.getClassLoader());
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (name.startsWith("org.h2.") || name.startsWith("org.postgresql.")) {
+        throw new ClassNotFoundException(name);
+      }
+      return super.loadClass(name, resolve);
+    }
+  }
+
+  @Test
+  void aMissingDriverNamesTheDependencyToAdd(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(new WithoutDrivers());
+    try {
+      assertThatThrownBy(() -> JdbcStorage.h2File(dir.resolve("db")).build())
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("H2 JDBC driver (org.h2.Driver) is not on the classpath")
+          .hasMessageContaining("<artifactId>h2</artifactId>")
+          .hasMessageContaining("implementation 'com.h2database:h2:");
+      assertThatThrownBy(() -> JdbcStorage.postgres(PostgresFixture.URL).build())
+          .isInstanceOf(BatonException.class)
+          .hasMessageContaining("org.postgresql.Driver")
+          .hasMessageContaining("org.postgresql:postgresql:");
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+  }
+
   @Test
   void aWrongPortSaysWhatToCheck() {
     assertThatThrownBy(
