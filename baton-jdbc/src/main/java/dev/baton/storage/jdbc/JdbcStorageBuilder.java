@@ -169,6 +169,11 @@ public final class JdbcStorageBuilder {
   public JdbcStorage build() {
     if (url != null) {
       requireDriver(dialect, Thread.currentThread().getContextClassLoader(), describe());
+      if (dialect == Dialect.H2) {
+        requireWritableH2Directory();
+      } else {
+        refuseAtOnceWhatRetriesCannotFix();
+      }
     }
     String normalized = schema == null ? null : dialect.normalize(schema);
     if (dialect == Dialect.H2 && normalized != null && url != null) {
@@ -233,6 +238,67 @@ public final class JdbcStorageBuilder {
               + artifact
               + "'",
           e);
+    }
+  }
+
+  /**
+   * PostgreSQL: one connection before the pool's, so that what no retry can fix (an unknown
+   * database, an unknown role, a wrong password) fails at once with what to do, instead of after
+   * the connection timeout as "cannot connect". Anything else (refused, unreachable, still
+   * starting) is left to the pool, which retries within the connection timeout.
+   */
+  private void refuseAtOnceWhatRetriesCannotFix() {
+    try (Connection c = listenConnection()) {
+      // Reached the database: nothing to report.
+    } catch (SQLException e) {
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      if (state.equals("3D000")) {
+        throw new BatonException(
+            describe()
+                + ": the database does not exist ("
+                + e.getMessage()
+                + "). Create it (CREATE DATABASE …) or fix the database name in the URL.",
+            e);
+      }
+      if (state.startsWith("28")) {
+        throw new BatonException(
+            describe()
+                + ": the database refused the login ("
+                + e.getMessage()
+                + "). Check the user and password (JdbcStorage.postgres(url).user(..).password(..))"
+                + " and pg_hba.conf.",
+            e);
+      }
+    }
+  }
+
+  /** H2 file mode: the directory must exist or be creatable, and be writable. */
+  private void requireWritableH2Directory() {
+    String prefix = "jdbc:h2:file:";
+    if (!url.startsWith(prefix)) {
+      return;
+    }
+    String file = url.substring(prefix.length()).split(";", 2)[0];
+    Path directory = Path.of(file).toAbsolutePath().getParent();
+    try {
+      java.nio.file.Files.createDirectories(directory);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new BatonException(
+          describe()
+              + ": cannot create the data directory "
+              + directory
+              + " ("
+              + e
+              + "). Choose a directory this process may write (JdbcStorage.h2File(path)).",
+          e);
+    }
+    if (!java.nio.file.Files.isWritable(directory)) {
+      throw new BatonException(
+          describe()
+              + ": the data directory "
+              + directory
+              + " is not writable by this process. Choose another (JdbcStorage.h2File(path)) or"
+              + " fix its permissions.");
     }
   }
 

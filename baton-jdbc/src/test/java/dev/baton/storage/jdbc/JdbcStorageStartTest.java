@@ -61,6 +61,37 @@ class JdbcStorageStartTest {
   }
 
   @Test
+  void anUnknownDatabaseOrRoleFailsAtOnceSayingSo() {
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                JdbcStorage.postgres("jdbc:postgresql://127.0.0.1:5432/no_such_db")
+                    .user("postgres")
+                    .build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("the database does not exist")
+        .hasMessageContaining("no_such_db");
+    assertThatThrownBy(() -> JdbcStorage.postgres(PostgresFixture.URL).user("no_such_role").build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("refused the login")
+        .hasMessageContaining("no_such_role");
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("no retries within the 2 s connection timeout")
+        .isLessThan(JdbcStorageBuilder.DEFAULT_CONNECTION_TIMEOUT);
+  }
+
+  @Test
+  void anUnwritableH2DirectorySaysWhichAndWhatToDo(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+    assertThatThrownBy(() -> JdbcStorage.h2File(file.resolve("data")).build())
+        .isInstanceOf(BatonException.class)
+        .hasMessageContaining("cannot create the data directory")
+        .hasMessageContaining("a-file")
+        .hasMessageContaining("h2File(path)");
+  }
+
+  @Test
   void aWrongPortSaysWhatToCheck() {
     assertThatThrownBy(
             () ->
