@@ -26,11 +26,10 @@ class RequeueTest {
   private static final int TOTAL_MS = 6000;
   private static final int CHECK_EVERY_MS = 2000;
 
-  // Not Redis yet: its storage does not keep a revoked run's permits (branch previous-run-redis).
   @ParameterizedTest
   @EnumSource(
       value = Backend.Kind.class,
-      names = {"POSTGRES", "H2"})
+      names = {"POSTGRES", "H2", "REDIS"})
   void noTwoRunsOfAKeyOverlapThroughARequeueAndADelete(Backend.Kind kind) throws Exception {
     try (Fleet fleet = new Fleet("requeue", kind)) {
       Settings settings = Settings.atLeast(4000, 4, 4, fleet.backend.longestCall());

@@ -19,6 +19,7 @@ import dev.baton.storage.BlockInfo;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.JobRecord;
 import dev.baton.storage.JobSpec;
+import dev.baton.storage.Lease;
 import dev.baton.storage.LogLine;
 import dev.baton.storage.NewJob;
 import java.time.Duration;
@@ -253,7 +254,12 @@ final class RedisRows {
       Map<String, String> h, List<?> logs, List<?> block, String history, boolean full) {
     JobState state = JobState.valueOf(h.get("state"));
     BlockInfo blocked = null;
-    if (state == JobState.BLOCKED && block != null && block.size() >= 2 && h.get("bk") != null) {
+    if (state == JobState.BLOCKED && h.get("bk") == null && h.get("prs") != null) {
+      blocked = previousRun(h);
+    } else if (state == JobState.BLOCKED
+        && block != null
+        && block.size() >= 2
+        && h.get("bk") != null) {
       String def = text(block.get(0));
       List<JobId> holders = new ArrayList<>();
       for (int i = 2; i < block.size(); i++) {
@@ -281,6 +287,12 @@ final class RedisRows {
         blocked,
         full ? history(history) : List.of(),
         full ? logs(logs) : List.of());
+  }
+
+  /** A requeued job waiting, in no key's line, for its revoked run (prs, prt) to end. */
+  private static BlockInfo previousRun(Map<String, String> h) {
+    Lease run = new Lease(JobId.parse(h.get("id")), h.get("prs"), Long.parseLong(h.get("prt")));
+    return BlockInfo.previousRun(run, instant(h.get("bsince")));
   }
 
   static List<StateEntry> history(String lines) {

@@ -4,6 +4,7 @@ if not j or j.state == 'DELETED' then
   return false
 end
 local from = j.state
+X.keepPreviousRun(j) -- a run it revokes on a live server keeps the permits until it ends
 X.detach(j)
 releaseUnique(j)
 setState(j, 'DELETED')

@@ -21,4 +21,17 @@ for i = 5, #ARGV, 2 do
     table.insert(out, ARGV[i])
   end
 end
+-- Revoked runs of this server that may still be in their handlers (X.previousRunsBeaten).
+if redis.call('EXISTS', P .. 'pr:' .. s) == 1 then
+  local listed = {}
+  for i = 5, #ARGV, 2 do
+    listed[ARGV[i]] = ARGV[i + 1]
+  end
+  X.previousRunsBeaten(s, listed)
+  if #wokenNow > 0 then
+    X.handOverWoken()
+  end
+  flush()
+  publish()
+end
 return out

@@ -423,8 +423,8 @@ local function defineRare()
   -- that key's permit ahead of the line it just left.
   function X.wakeJob(id, key, why)
     local j = load(id)
-    if not j or j.state ~= 'BLOCKED' then
-      return false
+    if not j or j.state ~= 'BLOCKED' or not j.bk then
+      return false -- (no bk: it waits for its previous run, not for a permit)
     end
     redis.call('ZREM', DL, id)
     redis.call('HDEL', J(id), 'bk', 'bsince', 'bwake')
@@ -520,8 +520,10 @@ local function defineRare()
       redis.call('ZREM', SCHED, j.id)
       redis.call('HDEL', J(j.id), 'runAt')
     elseif s == 'BLOCKED' then
-      redis.call('LREM', P .. 'sw:' .. j.bk, 0, j.id)
-      redis.call('ZREM', DL, j.id)
+      if j.bk then
+        redis.call('LREM', P .. 'sw:' .. j.bk, 0, j.id)
+        redis.call('ZREM', DL, j.id)
+      end
       redis.call('HDEL', J(j.id), 'bk', 'bsince', 'bwake')
     elseif s == 'PROCESSING' then
       if j.owner then
@@ -533,7 +535,9 @@ local function defineRare()
       redis.call('ZREM', EXP, j.id)
       redis.call('HDEL', J(j.id), 'exp')
     end
-    X.releasePermits(j, false)
+    if not X.previousRunOf(j) then
+      X.releasePermits(j, false) -- else its previous run still holds them (X.endPreviousRun)
+    end
     if j.wk then
       local wk = j.wk
       redis.call('HDEL', J(j.id), 'wk')
@@ -545,9 +549,110 @@ local function defineRare()
       X.wakeIfFree(wk)
       j.wk = nil
     end
-    if s == 'BLOCKED' then
+    if s == 'BLOCKED' and j.bk then
       X.wakeIfFree(j.bk)
     end
+  end
+
+  -- ---------------------------------------------------------------- previous runs
+  -- A run outlives its state (JobStorage): a job deleted or requeued while its owner, still
+  -- registered, runs it may still be in its handler, so that run keeps the job's permits until it
+  -- ends (a refused finish under its lease, two beats of its server without it, the server's
+  -- deregistration or rescue). On the job: prs (server), prt (fencing token), prm (beats in a row
+  -- without it); pr:<server> lists the jobs with such a run there. A requeued job meanwhile waits
+  -- BLOCKED without bk (in no key's line), then enters the tail of its queue.
+
+  -- The job's previous run as {server, token}, or false; read once per job table.
+  function X.previousRunOf(j)
+    if j.pr == nil then
+      local v = redis.call('HMGET', J(j.id), 'prs', 'prt')
+      j.pr = v[1] and {v[1], v[2]} or false
+    end
+    return j.pr
+  end
+
+  -- Before j leaves PROCESSING by a delete or requeue: if its owner is registered, the run it
+  -- revokes becomes j's previous run.
+  function X.keepPreviousRun(j)
+    if j.state ~= 'PROCESSING' or not j.owner
+        or not redis.call('ZSCORE', P .. 'servers', j.owner) then
+      return
+    end
+    local tok = j.tok or '0'
+    redis.call('HSET', J(j.id), 'prs', j.owner, 'prt', tok, 'prm', 0)
+    redis.call('SADD', P .. 'pr:' .. j.owner, j.id)
+    j.pr = {j.owner, tok}
+  end
+
+  -- When a job waiting for its previous run was parked (kept across requeues), or nil.
+  function X.waitingSince(j)
+    if j.state == 'BLOCKED' and not j.bk and X.previousRunOf(j) then
+      return redis.call('HGET', J(j.id), 'bsince')
+    end
+    return nil
+  end
+
+  -- A requeued job (detached) whose previous run still runs waits BLOCKED for it.
+  function X.waitForPreviousRun(j, since, reason)
+    local pr = X.previousRunOf(j)
+    redis.call('HSET', J(j.id), 'bsince', since or NOWS)
+    setState(j, 'BLOCKED')
+    history(j.id, 'BLOCKED', nil, nil, reason .. '; waits for its previous run (fencing token '
+      .. pr[2] .. ') on server ' .. pr[1] .. ' to end')
+  end
+
+  -- The previous run of job {@code id} ended ({@code why}): its permits are released, waking
+  -- waiters, and the job, if it waits for that run, enters ENQUEUED at the tail of its queue.
+  function X.endPreviousRun(id, why)
+    local j = load(id)
+    local pr = j and X.previousRunOf(j)
+    if not pr then
+      return
+    end
+    redis.call('HDEL', J(id), 'prs', 'prt', 'prm')
+    redis.call('SREM', P .. 'pr:' .. pr[1], id)
+    j.pr = false
+    X.releasePermits(j, false)
+    if j.state == 'BLOCKED' and not j.bk then
+      redis.call('HDEL', J(id), 'bsince')
+      setState(j, 'ENQUEUED')
+      toTail(j)
+      history(id, 'ENQUEUED', nil, nil, 'its previous run (fencing token ' .. pr[2] .. ') on server '
+        .. pr[1] .. ' ended: ' .. why)
+    end
+  end
+
+  -- A finish refused: if it came from the job's previous run, that run's handler has returned.
+  -- Returns 0, the refused finish's reply.
+  function X.refused(id, server, tok)
+    local v = redis.call('HMGET', J(id), 'prs', 'prt')
+    if v[1] == server and v[2] == tok then
+      X.endPreviousRun(id, 'its handler returned')
+    end
+    return 0
+  end
+
+  -- A heartbeat of server s, listing (job id -> token) the leases it runs: a previous run there
+  -- not listed in two beats in a row has ended (one miss may be a run just starting).
+  function X.previousRunsBeaten(s, listed)
+    for _, id in ipairs(redis.call('SMEMBERS', P .. 'pr:' .. s)) do
+      local v = redis.call('HMGET', J(id), 'prs', 'prt')
+      if v[1] ~= s then
+        redis.call('SREM', P .. 'pr:' .. s, id) -- its job went (or its run ended) without it
+      elseif listed[id] == v[2] then
+        redis.call('HSET', J(id), 'prm', 0)
+      elseif redis.call('HINCRBY', J(id), 'prm', 1) >= 2 then
+        X.endPreviousRun(id, 'server ' .. s .. ' no longer runs it')
+      end
+    end
+  end
+
+  -- Server s is gone (deregistered, rescued): none of its previous runs runs on.
+  function X.endPreviousRuns(s, why)
+    for _, id in ipairs(redis.call('SMEMBERS', P .. 'pr:' .. s)) do
+      X.endPreviousRun(id, why)
+    end
+    redis.call('DEL', P .. 'pr:' .. s)
   end
 
   function X.expire(j, retention)
@@ -1052,7 +1157,7 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     local key = J(id)
     local v = redis.call('HMGET', key, 'state', 'owner', 'tok', 'pl')
     if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
-      return 0
+      return X.refused(id, server, tok)
     end
     if v[4] == '1' then
       succeed(id, key, server, worker, reason, dur)
@@ -1060,7 +1165,7 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     end
     v = redis.call('HMGET', key, unpack(FIN))
     if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
-      return 0
+      return X.refused(id, server, tok)
     end
     if not nz(v[4]) and not nz(v[5]) then
       succeed(id, key, server, worker, reason, dur)
@@ -1072,7 +1177,7 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
   end
   local j = load(id)
   if not j or j.state ~= 'PROCESSING' or j.owner ~= server or j.tok ~= tok then
-    return 0
+    return X.refused(id, server, tok)
   end
   dur = tonumber(dur)
   if kind == 'S' then

@@ -8,8 +8,9 @@ local dead = redis.call('ZRANGEBYSCORE', P .. 'servers', '-inf', '(' .. ts(NOW -
 for i = 1, #dead, 2 do
   local s, beat = dead[i], dead[i + 1]
   if s ~= rescuer then
-    local moved = X.takeBack(s, false, rescuer, 'rescued: server ' .. s .. ' stopped heartbeating',
-      pubRevoked)
+    local why = 'rescued: server ' .. s .. ' stopped heartbeating'
+    local moved = X.takeBack(s, false, rescuer, why, pubRevoked)
+    X.endPreviousRuns(s, why)
     table.insert(out, s)
     table.insert(out, beat)
     table.insert(out, #moved)

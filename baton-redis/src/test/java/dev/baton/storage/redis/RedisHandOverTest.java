@@ -534,6 +534,11 @@ class RedisHandOverTest {
     LeasedJob again = storage.claim("s1", List.of("default"), 1).get(0);
     assertThat(again.lease().token()).isEqualTo(2);
     assertThat(storage.requeue(job.id(), "again")).contains(JobState.PROCESSING);
+    // s1 is registered, so its revoked run may still be in its handler: the job waits for that
+    // run (a run outlives its state), which ends here with its refused finish.
+    assertThat(storage.find(job.id()).orElseThrow().blocked().previousRun())
+        .isEqualTo(again.lease());
+    assertThat(storage.finish(again.lease(), "w", new RunOutcome.Released("stop"))).isFalse();
     assertThat(storage.claim("s2", List.of("other", "default"), 5))
         .extracting(l -> l.spec().id())
         .containsExactly(waiting.id(), job.id());

@@ -25,11 +25,6 @@ public abstract class PreviousRunSuite extends SpiSuite {
 
   @BeforeEach
   void registerTheOwner() {
-    // Built on memory, H2 and PostgreSQL; the Redis storage's scripts are on branch
-    // previous-run-redis, not landed yet (issue 18's note). Remove this line when they land.
-    org.junit.jupiter.api.Assumptions.assumeFalse(
-        storage().getClass().getSimpleName().equals("RedisStorage"),
-        "Redis: a run outliving its state is not built yet");
     beat(SERVER); // a registered, live owner: its revoked runs may still be in their handlers
   }
 
