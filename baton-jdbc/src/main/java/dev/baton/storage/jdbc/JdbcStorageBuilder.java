@@ -317,6 +317,9 @@ public final class JdbcStorageBuilder {
       config.setSchema(normalizedSchema);
     }
     config.setConnectionInitSql(initSql());
+    if (dialect == Dialect.H2) {
+      config.setExceptionOverrideClassName(H2ClosedDatabaseEviction.class.getName());
+    }
     if (dataSource != null) {
       config.setDataSource(dataSource);
     } else {
