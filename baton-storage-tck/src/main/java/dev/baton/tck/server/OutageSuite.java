@@ -83,7 +83,8 @@ public abstract class OutageSuite extends ServerSuite {
     assertThat(patientStarted.await(5, TimeUnit.SECONDS)).isTrue();
 
     connection.down();
-    await().atMost(Duration.ofSeconds(3)).until(() -> !cancelReasons.isEmpty());
+    // The server self-fences before its server timeout (fitted to the storage's call timeouts).
+    await().atMost(fastServerTimeout().plusSeconds(1)).until(() -> !cancelReasons.isEmpty());
     assertThat(cancelReasons.peek()).contains("no storage call proved server outage alive");
     connection.up();
 

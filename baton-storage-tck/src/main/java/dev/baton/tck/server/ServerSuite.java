@@ -58,6 +58,11 @@ public abstract class ServerSuite extends TckSuite {
     }
   }
 
+  /** The server timeout {@link #fastConfig} gives for the running test's storage. */
+  protected static Duration fastServerTimeout() {
+    return serverTimeout;
+  }
+
   @AfterEach
   final void closeServers() {
     // Newest first, in parallel would be faster but order keeps logs readable.
