@@ -94,6 +94,9 @@ final class LuaScripts {
   private final String functionPrefix;
   private final boolean useFunctions;
 
+  /** Names the storage in the errors of a call that Redis did not answer. */
+  private String where = "Redis storage";
+
   /**
    * @param loadEverywhere loads a function library on every master (one node when standalone)
    * @param tryFunctions whether to try the function library at all (false: scripts only)
@@ -116,6 +119,12 @@ final class LuaScripts {
   }
 
   private record Script(String name, String source, String sha) {}
+
+  /** What errors call the storage, e.g. "Redis storage at redis://host:6379/8, namespace baton". */
+  LuaScripts describedAs(String where) {
+    this.where = where;
+    return this;
+  }
 
   /** Whether operations run as functions of a library (FCALL), not as scripts (EVALSHA). */
   boolean functions() {
@@ -158,6 +167,19 @@ final class LuaScripts {
         throw new IllegalArgumentException(msg.substring(at + BAD_INPUT.length()));
       }
       throw new BatonException("Redis script '" + name + "' failed: " + msg, e);
+    } catch (io.lettuce.core.RedisCommandTimeoutException
+        | io.lettuce.core.RedisConnectionException e) {
+      // As the JDBC storage words an outage: what failed, why, and whether to try again.
+      throw new BatonException(
+          where
+              + ": "
+              + name
+              + " failed, Redis cannot be reached ("
+              + e.getMessage()
+              + "). It may or may not have been applied; every Baton call is safe to retry (a"
+              + " repeated write is a duplicate or is refused by its fencing token), so the call"
+              + " may be retried once Redis is back.",
+          e);
     }
   }
 

@@ -98,11 +98,16 @@ public final class RedisStorage
     try {
       this.scripts =
           new LuaScripts(
-              connector.commands(),
-              connector.functions(),
-              connector::loadLibrary,
-              prefix,
-              b.functions);
+                  connector.commands(),
+                  connector.functions(),
+                  connector::loadLibrary,
+                  prefix,
+                  b.functions)
+              .describedAs(
+                  "Redis storage at "
+                      + b.uri.replaceAll("//[^@/]*@", "//***@")
+                      + ", namespace "
+                      + b.namespace);
       this.notifications =
           new RedisNotifications(connector, prefix, b.pollInterval, this::queuesWithWork);
       RedisPreflight.check(connector, scripts);

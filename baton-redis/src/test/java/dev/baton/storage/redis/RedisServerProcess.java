@@ -113,6 +113,12 @@ final class RedisServerProcess {
     throw new IOException("Sentinel on port " + port + " did not answer PING; see " + dir);
   }
 
+  /** Sends the server SIGSTOP (true) or SIGCONT (false): a Redis that stops answering. */
+  void pause(boolean paused) throws IOException {
+    long pid = Long.parseLong(Files.readString(pidFile()).trim());
+    run(List.of("kill", paused ? "-STOP" : "-CONT", Long.toString(pid)));
+  }
+
   /** Kills the server with SIGKILL, as a crash would. */
   void kill9() throws IOException, InterruptedException {
     long pid = Long.parseLong(Files.readString(pidFile()).trim());
