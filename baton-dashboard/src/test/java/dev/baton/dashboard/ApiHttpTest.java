@@ -79,6 +79,17 @@ class ApiHttpTest {
   }
 
   @Test
+  void headAnswersEveryGetRouteWithItsHeadersAndNoBody() {
+    for (String path : List.of("/api/v1/stats", "/api/v1/servers", "/", "/api/v1/openapi.json")) {
+      Web.Answer get = web.get(path);
+      Web.Answer head = web.raw("HEAD", path, new byte[0]);
+      assertThat(head.status()).as(path).isEqualTo(get.status()).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      assertThat(head.header("Content-Type")).as(path).isEqualTo(get.header("Content-Type"));
+    }
+  }
+
+  @Test
   void historyAggregatesMinutesIntoSteps() {
     Instant minute = storage.now().truncatedTo(ChronoUnit.MINUTES);
     storage.addStats(
@@ -360,7 +371,7 @@ class ApiHttpTest {
     expect(web.get("/api/v1/nothing-here"), 404, "not_found", "/api/v1/nothing-here");
     Web.Answer wrong = web.put("/api/v1/stats", "{}");
     expect(wrong, 405, "method_not_allowed", "PUT");
-    assertThat(wrong.header("Allow")).isEqualTo("GET");
+    assertThat(wrong.header("Allow")).isEqualTo("GET, HEAD");
     assertThat(wrong.header("Content-Security-Policy")).isNotNull();
   }
 

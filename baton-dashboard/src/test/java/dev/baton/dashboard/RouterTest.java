@@ -36,6 +36,14 @@ class RouterTest {
     assertThat(ROUTER.match("GET", "/api/v1/jobs/x/y")).isInstanceOf(Router.NotFound.class);
     assertThat(ROUTER.match("GET", "/api/v1/jobs//requeue")).isInstanceOf(Router.NotFound.class);
     Router.WrongMethod wrong = (Router.WrongMethod) ROUTER.match("PUT", "/api/v1/jobs/x");
-    assertThat(wrong.allowed()).containsExactly("DELETE", "GET");
+    assertThat(wrong.allowed()).containsExactly("DELETE", "GET", "HEAD");
+  }
+
+  @Test
+  void headIsAnsweredByTheGetRoute() {
+    Router.Found found = (Router.Found) ROUTER.match("HEAD", "/api/v1/jobs/abc");
+    assertThat(found.route().method()).isEqualTo("GET");
+    assertThat(ROUTER.match("HEAD", "/api/v1/jobs/x/requeue"))
+        .isInstanceOf(Router.WrongMethod.class);
   }
 }

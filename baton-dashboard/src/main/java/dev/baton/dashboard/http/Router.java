@@ -34,17 +34,25 @@ public final class Router {
   /** Routes have this path, but for other methods (listed for the {@code Allow} header). */
   public record WrongMethod(List<String> allowed) implements Match {}
 
+  /**
+   * The route for {@code method} and {@code path}. HEAD is answered by the GET route (the adapters
+   * send its headers without the body), as HTTP requires of every GET resource.
+   */
   public Match match(String method, String path) {
+    String wanted = method.equals("HEAD") ? "GET" : method;
     TreeSet<String> allowed = new TreeSet<>();
     for (Route route : routes) {
       Optional<Map<String, String>> params = route.match(path);
       if (params.isEmpty()) {
         continue;
       }
-      if (route.method().equals(method)) {
+      if (route.method().equals(wanted)) {
         return new Found(route, params.get());
       }
       allowed.add(route.method());
+      if (route.method().equals("GET")) {
+        allowed.add("HEAD");
+      }
     }
     return allowed.isEmpty() ? new NotFound() : new WrongMethod(new ArrayList<>(allowed));
   }

@@ -69,6 +69,12 @@ final class JdkHttpServerAdapter implements HttpHandler {
     for (Map.Entry<String, String> h : response.headers().entrySet()) {
       exchange.getResponseHeaders().set(h.getKey(), h.getValue());
     }
+    boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
+    if (response.isStream() && head) {
+      exchange.sendResponseHeaders(200, -1); // an event stream's headers, without opening it
+      exchange.close();
+      return;
+    }
     if (response.isStream()) {
       exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
       exchange.sendResponseHeaders(200, 0);
@@ -76,7 +82,6 @@ final class JdkHttpServerAdapter implements HttpHandler {
       return; // the stream closes the exchange
     }
     byte[] body = response.body();
-    boolean head = exchange.getRequestMethod().equalsIgnoreCase("HEAD");
     exchange.sendResponseHeaders(response.status(), body.length == 0 || head ? -1 : body.length);
     if (body.length > 0 && !head) {
       try (OutputStream out = exchange.getResponseBody()) {
