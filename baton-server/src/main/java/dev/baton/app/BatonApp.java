@@ -40,27 +40,22 @@ public final class BatonApp implements AutoCloseable {
 
   public static void main(String[] args) {
     // Exit explicitly: storage drivers may leave non-daemon threads behind.
-    System.exit(run(args, System.out, System.err));
+    System.exit(BatonCli.run(args, System.out, System.err, System.getenv()));
   }
 
   /**
-   * Parses {@code args} and runs the app until it is stopped. Returns 0 after {@code --help} or a
-   * graceful stop, 2 after a bad option, 1 if the server cannot start.
+   * Runs the command line {@code args} (see {@link BatonCli}): without a command, or with options
+   * only, the server. Returns the exit code.
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    AppOptions options;
-    try {
-      options = AppOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.println();
-      err.print(AppOptions.USAGE);
-      return 2;
-    }
-    if (options.help()) {
-      out.print(AppOptions.USAGE);
-      return 0;
-    }
+    return BatonCli.run(args, out, err, System.getenv());
+  }
+
+  /**
+   * Runs the app with {@code options} until it is stopped. Returns 0 after a graceful stop, 2 after
+   * a bad option, 4 if the storage cannot be reached, 1 if the server cannot start.
+   */
+  static int serve(AppOptions options, PrintStream out, PrintStream err) {
     // Installed before starting: a Ctrl-C during start-up is handled once the server runs.
     CountDownLatch stopRequested = new CountDownLatch(1);
     boolean signals =
@@ -75,6 +70,9 @@ public final class BatonApp implements AutoCloseable {
     BatonApp app;
     try {
       app = start(options, out);
+    } catch (StorageFactory.UnreachableException e) {
+      err.println("error: " + e.getMessage());
+      return BatonCli.EXIT_UNREACHABLE;
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -121,6 +119,9 @@ public final class BatonApp implements AutoCloseable {
       BatonServerConfig.Builder config = BatonServerConfig.builder().serverId(options.serverId());
       if (options.workers() > 0) {
         config.workers(options.workers());
+      }
+      if (!options.queues().isEmpty()) {
+        config.queues(options.queues());
       }
       BatonServer.Builder builder = BatonServer.builder(storage).config(config.build());
       DemoJobs jobs = new DemoJobs(out);
