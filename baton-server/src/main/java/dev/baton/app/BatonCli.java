@@ -11,7 +11,6 @@ import dev.baton.client.EnqueueResult;
 import dev.baton.client.JobView;
 import dev.baton.concurrency.UniqueJob;
 import dev.baton.job.JobId;
-import dev.baton.job.JobOptions;
 import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
 import dev.baton.recurring.RecurringJobInfo;
@@ -164,7 +163,18 @@ public final class BatonCli implements Runnable {
               && !u.getUnmatched().isEmpty()
               && !u.getUnmatched().get(0).startsWith("-")
               && !c.getSubcommands().isEmpty()) {
-            message = "unknown command '" + u.getUnmatched().get(0) + "'";
+            String typed = u.getUnmatched().get(0);
+            message = "unknown command '" + typed + "'";
+            List<String> near =
+                c.getSubcommands().keySet().stream()
+                    .filter(name -> distance(name, typed) <= 2)
+                    .toList();
+            if (u.getSuggestions().isEmpty() && !near.isEmpty()) {
+              message +=
+                  " (did you mean "
+                      + near.stream().map(n -> "'" + n + "'").collect(Collectors.joining(" or "))
+                      + "?)";
+            }
           }
           StringBuilder line = new StringBuilder("error: ").append(message);
           if (e instanceof CommandLine.UnmatchedArgumentException u
@@ -199,6 +209,25 @@ public final class BatonCli implements Runnable {
           return EXIT_FAILURE;
         });
     return cli;
+  }
+
+  /** The Levenshtein distance, for "did you mean". */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int[] current = new int[b.length() + 1];
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      previous = current;
+    }
+    return previous[b.length()];
   }
 
   private static PrintStream out(PrintStream stream) {
@@ -532,7 +561,10 @@ public final class BatonCli implements Runnable {
         description = "wait for the job to finish, showing its progress; exit 1 unless it succeeds")
     boolean waitFor;
 
-    private dev.baton.client.JobRequest request;
+    private JobType<JsonNode> jobType;
+    private JsonNode arguments;
+    private Duration delay;
+    private Instant runAt;
 
     @Override
     void check() {
@@ -554,34 +586,39 @@ public final class BatonCli implements Runnable {
       if (arguments == null || arguments.isMissingNode()) {
         throw new CliException(EXIT_USAGE, "--args is empty; give JSON such as '{}'");
       }
-      JobType<JsonNode> jobType;
-      JobOptions.Builder o = JobOptions.builder();
       try {
-        jobType = JobType.of(type, JsonNode.class);
-        if (queue != null) {
-          o.queue(queue);
-        }
-        if (maxAttempts != null) {
-          o.maxAttempts(maxAttempts);
-        }
-        if (unique != null) {
-          o.unique(UniqueJob.byKey(unique));
-        }
+        jobType =
+            JobType.of(type, JsonNode.class)
+                .withOptions(
+                    o -> {
+                      if (queue != null) {
+                        o.queue(queue);
+                      }
+                      if (maxAttempts != null) {
+                        o.maxAttempts(maxAttempts);
+                      }
+                      if (unique != null) {
+                        o.unique(UniqueJob.byKey(unique));
+                      }
+                      return o;
+                    });
       } catch (IllegalArgumentException e) {
         throw new CliException(EXIT_USAGE, e.getMessage());
       }
-      request = dev.baton.client.JobRequest.of(jobType, arguments).withOptions(o.build());
-      if (in != null) {
-        request = request.after(duration(in));
-      } else if (at != null) {
-        request = request.at(time(at));
-      }
+      this.arguments = arguments;
+      delay = in == null ? null : duration(in);
+      runAt = at == null ? null : time(at);
     }
 
     @Override
     int run(JobStorage storage, AppOptions options) {
       BatonClient client = BatonClient.create(storage);
-      EnqueueResult result = client.enqueueAll(List.of(request)).get(0);
+      EnqueueResult result =
+          delay != null
+              ? client.schedule(jobType, arguments, delay)
+              : runAt != null
+                  ? client.schedule(jobType, arguments, runAt)
+                  : client.enqueue(jobType, arguments);
       if (!waitFor) {
         if (json) {
           Map<String, Object> m = new LinkedHashMap<>();
@@ -1114,7 +1151,7 @@ public final class BatonCli implements Runnable {
         for (KeyStatus k : keys) {
           t.row(
               k.permit().key(),
-              k.permit().kind().name().toLowerCase(Locale.ROOT),
+              Text.kind(k.permit()),
               k.used() + "/" + k.permit().limit(),
               k.holders().stream().map(JobId::toString).collect(Collectors.joining(",")),
               String.valueOf(k.waiters().size()));
@@ -1461,7 +1498,7 @@ public final class BatonCli implements Runnable {
       String what =
           b.permit() == null
               ? "waits for its previous run " + holders
-              : b.permit().kind().name().toLowerCase(Locale.ROOT)
+              : kind(b.permit())
                   + " '"
                   + b.permit().key()
                   + "' held by "
@@ -1473,6 +1510,15 @@ public final class BatonCli implements Runnable {
           + ", since "
           + ago(b.since(), now)
           + (b.wakeAt() == null ? "" : ", wakes " + ago(b.wakeAt(), now));
+    }
+
+    /** {@code mutex}, {@code semaphore}, {@code rate limit} or {@code sliding rate limit}. */
+    static String kind(dev.baton.concurrency.Permit p) {
+      return switch (p.kind()) {
+        case SEMAPHORE -> p.limit() == 1 ? "mutex" : "semaphore";
+        case RATE_FIXED -> "rate limit";
+        case RATE_SLIDING -> "sliding rate limit";
+      };
     }
 
     static void field(PrintStream out, String name, String value) {
