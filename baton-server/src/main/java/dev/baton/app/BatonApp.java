@@ -146,6 +146,7 @@ public final class BatonApp implements AutoCloseable {
           "  dashboard: "
               + (dashboard == null ? "off (--dashboard=false)" : describe(web, dashboard)));
       out.println("  demo jobs: " + (options.demo() ? DemoJobs.summary() : "off (--demo=false)"));
+      warnAboutUnknownTypes(storage, server, out);
       server.start();
       DemoJobs.Enqueued demo = null;
       if (options.demo()) {
@@ -164,6 +165,41 @@ public final class BatonApp implements AutoCloseable {
       }
       storage.close();
       throw e;
+    }
+  }
+
+  /**
+   * Warns if jobs are waiting whose type no handler of this server knows (a typo in {@code baton
+   * enqueue}, or a type only other servers handle): they would wait for ever here.
+   */
+  private static void warnAboutUnknownTypes(
+      JobStorage storage, BatonServer server, PrintStream out) {
+    if (!(storage instanceof dev.baton.storage.JobMonitor monitor)) {
+      return;
+    }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    DemoJobs.TYPES.forEach(t -> known.add(t.name()));
+    java.util.Map<String, Integer> unknown = new java.util.TreeMap<>();
+    try {
+      for (dev.baton.state.JobState state :
+          List.of(dev.baton.state.JobState.ENQUEUED, dev.baton.state.JobState.SCHEDULED)) {
+        for (dev.baton.storage.JobRecord job :
+            monitor.findJobs(dev.baton.storage.JobQuery.inState(state, 1000)).items()) {
+          if (!known.contains(job.spec().type())) {
+            unknown.merge(job.spec().type(), 1, Integer::sum);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      return; // only a warning
+    }
+    if (!unknown.isEmpty()) {
+      out.println(
+          "  warning:   jobs of types this server has no handler for are waiting: "
+              + unknown.entrySet().stream()
+                  .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + "; they run only on a server that handles them");
     }
   }
 

@@ -51,9 +51,25 @@ class CliTest {
   @TempDir Path dir;
 
   private String schema;
+  private String namespace;
   private final Map<String, String> env = new HashMap<>();
   private ByteArrayOutputStream out;
   private ByteArrayOutputStream err;
+
+  @AfterEach
+  void deleteNamespace() {
+    if (namespace != null) {
+      io.lettuce.core.RedisClient client =
+          io.lettuce.core.RedisClient.create("redis://127.0.0.1:6379");
+      try (var conn = client.connect()) {
+        var match = io.lettuce.core.ScanArgs.Builder.matches("{" + namespace + "}:*").limit(1000);
+        io.lettuce.core.ScanIterator.scan(conn.sync(), match).stream()
+            .forEach(k -> conn.sync().del(k));
+      } finally {
+        client.shutdown();
+      }
+    }
+  }
 
   @AfterEach
   void dropSchema() throws Exception {
@@ -69,6 +85,10 @@ class CliTest {
   private String storage(String kind) {
     if (kind.equals("h2")) {
       return "h2:" + dir.resolve("data");
+    }
+    if (kind.equals("redis")) {
+      namespace = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      return "redis://127.0.0.1:6379?namespace=" + namespace;
     }
     schema = "cli_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     return "postgresql://127.0.0.1:5432/test?user=postgres&schema=" + schema;
@@ -101,7 +121,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"h2", "postgres"})
+  @ValueSource(strings = {"h2", "postgres", "redis"})
   void enqueueListShowRequeueDelete(String kind) throws Exception {
     String s = storage(kind);
     assertThat(baton("migrate", "--storage", s)).isZero();
@@ -177,10 +197,22 @@ class CliTest {
     assertThat(err()).isEqualTo("error: no job " + unknown + "\n");
     assertThat(baton("jobs", "delete", first, unknown, "--storage", s, "--json")).isEqualTo(3);
     assertThat(json().get(1).get("result").asText()).isEqualTo("not-found");
+
+    // A server that cannot run the waiting cli.echo job says so at start.
+    ByteArrayOutputStream banner = new ByteArrayOutputStream();
+    try (BatonApp app =
+        BatonApp.start(
+            AppOptions.fromSettings(
+                Map.of("storage", s, "demo", "false", "dashboard", "false"), false),
+            new PrintStream(banner, true, StandardCharsets.UTF_8))) {
+      assertThat(banner.toString(StandardCharsets.UTF_8))
+          .contains(
+              "warning:   jobs of types this server has no handler for are waiting: cli.echo (1)");
+    }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"h2", "postgres"})
+  @ValueSource(strings = {"h2", "postgres", "redis"})
   void serversStatsLocksAndABlockedJob(String kind) throws Exception {
     String s = storage(kind);
     JobStorage storage = open(s);
@@ -265,7 +297,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"h2", "postgres"})
+  @ValueSource(strings = {"h2", "postgres", "redis"})
   void recurring(String kind) throws Exception {
     String s = storage(kind);
     JobStorage storage = open(s);
