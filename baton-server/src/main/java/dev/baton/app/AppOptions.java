@@ -18,6 +18,7 @@ import java.util.Map;
  * @param demo whether to register and enqueue the demo jobs
  * @param dashboard whether and where the dashboard runs, and who may call it
  * @param help whether {@code --help} was given (nothing else is done then)
+ * @param queues the queues to work on, in priority order, or empty for the server's default
  */
 public record AppOptions(
     StorageKind storage,
@@ -28,7 +29,8 @@ public record AppOptions(
     int workers,
     boolean demo,
     DashboardOptions dashboard,
-    boolean help) {
+    boolean help,
+    java.util.List<String> queues) {
 
   /** The storages the app can run on. */
   public enum StorageKind {
@@ -45,37 +47,6 @@ public record AppOptions(
 
   /** Shorter tokens are too easy to guess. */
   static final int MIN_TOKEN_LENGTH = 16;
-
-  public static final String USAGE =
-      """
-      Usage: java -jar baton-server.jar [options]
-
-      Runs a Baton server (with demo jobs unless --demo=false) until Ctrl-C.
-
-      Options:
-        --storage=h2|memory|postgres|redis   storage to use (default: %s)
-        --data-dir=PATH                      H2 database directory (default: ./baton-data)
-        --jdbc-url=URL                       PostgreSQL JDBC URL (default: %s)
-        --redis-url=URL                      Redis URI (default: %s)
-        --server-id=ID                       this server's id (default: host name and a random suffix)
-        --workers=N                          worker threads (default: the server's default)
-        --demo=true|false                    register and enqueue demo jobs (default: true)
-        --dashboard=true|false               serve the dashboard and REST API (default: true)
-        --port=N                             dashboard port, 0 for any free one (default: %d)
-        --bind=ADDR                          dashboard address (default: %s; any other
-                                             address needs a token)
-        --api-token=TOKEN                    callers must log in; this token may change jobs:
-                                             "Authorization: Bearer TOKEN", or in a browser
-                                             user admin with the token as password
-        --read-only-token=TOKEN              a token that may only look (browser user: viewer)
-        --help                               print this help
-      """
-          .formatted(
-              StorageFactory.DEFAULT_STORAGE.name().toLowerCase(Locale.ROOT),
-              DEFAULT_JDBC_URL,
-              DEFAULT_REDIS_URL,
-              DashboardOptions.DEFAULT_PORT,
-              DashboardOptions.DEFAULT_BIND);
 
   /** Parses {@code args}; throws {@link IllegalArgumentException} naming a bad option. */
   public static AppOptions parse(String... args) {
@@ -96,6 +67,25 @@ public record AppOptions(
       }
     }
     boolean help = given.remove("help") != null;
+    return fromSettings(given, help);
+  }
+
+  /**
+   * The options from settings by name ({@code storage}, {@code workers}, ...: the long option names
+   * without {@code --}), each checked; throws {@link IllegalArgumentException} naming a bad one.
+   * {@code name} is another name for {@code server-id}.
+   */
+  public static AppOptions fromSettings(Map<String, String> settings, boolean help) {
+    Map<String, String> given = new LinkedHashMap<>(settings);
+    if (given.containsKey("name")) {
+      String name = given.remove("name");
+      if (given.containsKey("server-id") && !given.get("server-id").equals(name)) {
+        throw new IllegalArgumentException("--name and --server-id are the same setting; give one");
+      }
+      given.put("server-id", name);
+    }
+    java.util.List<String> queues = java.util.List.of();
+    String storageValue = null;
     StorageKind storage = StorageFactory.DEFAULT_STORAGE;
     Path dataDir = DEFAULT_DATA_DIR;
     String jdbcUrl = DEFAULT_JDBC_URL;
@@ -111,7 +101,8 @@ public record AppOptions(
     for (Map.Entry<String, String> option : given.entrySet()) {
       String value = option.getValue();
       switch (option.getKey()) {
-        case "storage" -> storage = storageKind(value);
+        case "storage" -> storageValue = nonEmpty("storage", value);
+        case "queues" -> queues = queues(value);
         case "data-dir" -> dataDir = Path.of(nonEmpty("data-dir", value));
         case "jdbc-url" -> jdbcUrl = nonEmpty("jdbc-url", value);
         case "redis-url" -> redisUrl = nonEmpty("redis-url", value);
@@ -126,6 +117,40 @@ public record AppOptions(
         default -> throw new IllegalArgumentException("unknown option --" + option.getKey());
       }
     }
+    if (storageValue != null) {
+      // A URL names the kind and the place at once (and wins over --data-dir and the like).
+      String v = storageValue;
+      String lower = v.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("h2:")) {
+        storage = StorageKind.H2;
+        dataDir = Path.of(nonEmpty("storage", v.substring(3)));
+      } else if (lower.startsWith("jdbc:h2:")) {
+        storage = StorageKind.H2;
+        jdbcUrl = v;
+      } else if (lower.equals("memory:") || lower.equals("mem:")) {
+        storage = StorageKind.MEMORY;
+      } else if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
+        storage = StorageKind.POSTGRES;
+        jdbcUrl = StorageFactory.jdbcUrl(v);
+      } else if (lower.startsWith("jdbc:postgresql:")) {
+        storage = StorageKind.POSTGRES;
+        jdbcUrl = v;
+      } else if (lower.startsWith("jdbc:")) {
+        throw new IllegalArgumentException(
+            "--storage: Baton runs on PostgreSQL and H2; a JDBC URL starts with jdbc:postgresql:"
+                + " or jdbc:h2:, got '"
+                + v
+                + "'");
+      } else if (lower.startsWith("redis://")
+          || lower.startsWith("rediss://")
+          || lower.startsWith("redis-sentinel://")
+          || lower.startsWith("rediss-sentinel://")) {
+        storage = StorageKind.REDIS;
+        redisUrl = v;
+      } else {
+        storage = storageKind(v);
+      }
+    }
     return new AppOptions(
         storage,
         dataDir,
@@ -135,7 +160,24 @@ public record AppOptions(
         workers,
         demo,
         new DashboardOptions(dashboard, bind, port, apiToken, readOnlyToken),
-        help);
+        help,
+        queues);
+  }
+
+  /** A comma-separated list of queue names, each checked. */
+  private static java.util.List<String> queues(String value) {
+    java.util.List<String> queues = new java.util.ArrayList<>();
+    for (String queue : value.split(",")) {
+      String q = queue.trim();
+      if (!dev.baton.storage.JobSpec.isQueueName(q)) {
+        throw new IllegalArgumentException(
+            "--queues must be a comma-separated list of queue names (a-z, 0-9, _ and -), got '"
+                + value
+                + "'");
+      }
+      queues.add(q);
+    }
+    return java.util.List.copyOf(queues);
   }
 
   private static int port(String value) {
@@ -169,7 +211,11 @@ public record AppOptions(
       return StorageKind.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--storage must be one of h2, memory, postgres, redis; got '" + value + "'");
+          "--storage must be h2:PATH, memory:, postgresql://HOST/DB, a jdbc: URL,"
+              + " redis://HOST, redis-sentinel://HOST#MASTER (or one of h2, memory, postgres,"
+              + " redis); got '"
+              + value
+              + "'");
     }
   }
 

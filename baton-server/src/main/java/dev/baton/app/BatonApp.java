@@ -40,27 +40,22 @@ public final class BatonApp implements AutoCloseable {
 
   public static void main(String[] args) {
     // Exit explicitly: storage drivers may leave non-daemon threads behind.
-    System.exit(run(args, System.out, System.err));
+    System.exit(BatonCli.run(args, System.out, System.err, System.getenv()));
   }
 
   /**
-   * Parses {@code args} and runs the app until it is stopped. Returns 0 after {@code --help} or a
-   * graceful stop, 2 after a bad option, 1 if the server cannot start.
+   * Runs the command line {@code args} (see {@link BatonCli}): without a command, or with options
+   * only, the server. Returns the exit code.
    */
   static int run(String[] args, PrintStream out, PrintStream err) {
-    AppOptions options;
-    try {
-      options = AppOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.println();
-      err.print(AppOptions.USAGE);
-      return 2;
-    }
-    if (options.help()) {
-      out.print(AppOptions.USAGE);
-      return 0;
-    }
+    return BatonCli.run(args, out, err, System.getenv());
+  }
+
+  /**
+   * Runs the app with {@code options} until it is stopped. Returns 0 after a graceful stop, 2 after
+   * a bad option, 4 if the storage cannot be reached, 1 if the server cannot start.
+   */
+  static int serve(AppOptions options, PrintStream out, PrintStream err) {
     // Installed before starting: a Ctrl-C during start-up is handled once the server runs.
     CountDownLatch stopRequested = new CountDownLatch(1);
     boolean signals =
@@ -75,6 +70,9 @@ public final class BatonApp implements AutoCloseable {
     BatonApp app;
     try {
       app = start(options, out);
+    } catch (StorageFactory.UnreachableException e) {
+      err.println("error: " + e.getMessage());
+      return BatonCli.EXIT_UNREACHABLE;
     } catch (IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
       return 2;
@@ -122,6 +120,9 @@ public final class BatonApp implements AutoCloseable {
       if (options.workers() > 0) {
         config.workers(options.workers());
       }
+      if (!options.queues().isEmpty()) {
+        config.queues(options.queues());
+      }
       BatonServer.Builder builder = BatonServer.builder(storage).config(config.build());
       DemoJobs jobs = new DemoJobs(out);
       // Registered even with --demo=false: demo jobs a persistent storage still holds finish.
@@ -145,6 +146,7 @@ public final class BatonApp implements AutoCloseable {
           "  dashboard: "
               + (dashboard == null ? "off (--dashboard=false)" : describe(web, dashboard)));
       out.println("  demo jobs: " + (options.demo() ? DemoJobs.summary() : "off (--demo=false)"));
+      warnAboutUnknownTypes(storage, server, out);
       server.start();
       DemoJobs.Enqueued demo = null;
       if (options.demo()) {
@@ -163,6 +165,41 @@ public final class BatonApp implements AutoCloseable {
       }
       storage.close();
       throw e;
+    }
+  }
+
+  /**
+   * Warns if jobs are waiting whose type no handler of this server knows (a typo in {@code baton
+   * enqueue}, or a type only other servers handle): they would wait for ever here.
+   */
+  private static void warnAboutUnknownTypes(
+      JobStorage storage, BatonServer server, PrintStream out) {
+    if (!(storage instanceof dev.baton.storage.JobMonitor monitor)) {
+      return;
+    }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    DemoJobs.TYPES.forEach(t -> known.add(t.name()));
+    java.util.Map<String, Integer> unknown = new java.util.TreeMap<>();
+    try {
+      for (dev.baton.state.JobState state :
+          List.of(dev.baton.state.JobState.ENQUEUED, dev.baton.state.JobState.SCHEDULED)) {
+        for (dev.baton.storage.JobRecord job :
+            monitor.findJobs(dev.baton.storage.JobQuery.inState(state, 1000)).items()) {
+          if (!known.contains(job.spec().type())) {
+            unknown.merge(job.spec().type(), 1, Integer::sum);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      return; // only a warning
+    }
+    if (!unknown.isEmpty()) {
+      out.println(
+          "  warning:   jobs of types this server has no handler for are waiting: "
+              + unknown.entrySet().stream()
+                  .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + "; they run only on a server that handles them");
     }
   }
 

@@ -32,14 +32,16 @@ class CommandLineTest {
 
   @Test
   void helpPrintsTheUsageAndExitsZero() {
-    assertThat(run("--help")).isZero();
+    assertThat(run("server", "--help")).isZero();
     assertThat(out())
-        .startsWith("Usage: java -jar baton-server.jar")
-        .contains("--storage=h2|memory|postgres|redis")
-        .contains("--demo=true|false")
-        .contains("--dashboard=true|false")
+        .startsWith("Usage: baton server")
+        .contains("--storage=URL")
+        .contains("--demo[=true|false]")
+        .contains("--dashboard[=true|false]")
         .contains("--port=N")
         .contains("--bind=ADDR")
+        .contains("--queues=Q[,Q...]")
+        .contains("--config=FILE")
         .contains("--api-token=TOKEN")
         .contains("--read-only-token=TOKEN");
     assertThat(err()).isEmpty();
@@ -48,7 +50,10 @@ class CommandLineTest {
   @Test
   void anUnknownOptionIsNamedAndTheUsageShown() {
     assertThat(run("--storage=memory", "--colour=blue")).isEqualTo(2);
-    assertThat(err()).startsWith("error: unknown option --colour").contains("Usage:");
+    assertThat(err())
+        .startsWith("error: Unknown option: '--colour=blue'")
+        .contains("see 'baton server --help'")
+        .hasLineCount(1);
     assertThat(out()).isEmpty();
   }
 
@@ -56,7 +61,8 @@ class CommandLineTest {
   void badValuesSayWhatIsExpected() {
     assertThat(run("--storage=oracle")).isEqualTo(2);
     assertThat(err())
-        .contains("--storage must be one of h2, memory, postgres, redis; got 'oracle'");
+        .contains("--storage must be h2:PATH, memory:, postgresql://HOST/DB, a jdbc: URL")
+        .contains("got 'oracle'");
     assertThatThrownBy(() -> AppOptions.parse("--workers=none"))
         .hasMessage("--workers must be a positive number, got 'none'");
     assertThatThrownBy(() -> AppOptions.parse("--demo=maybe"))
