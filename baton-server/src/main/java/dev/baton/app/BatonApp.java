@@ -1,6 +1,7 @@
 package dev.baton.app;
 
 import dev.baton.client.BatonClient;
+import dev.baton.recurring.RecurringJobInfo;
 import dev.baton.server.BatonServer;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
@@ -152,11 +153,7 @@ public final class BatonApp implements AutoCloseable {
       if (options.demo()) {
         demo = jobs.enqueue(client);
       } else {
-        for (String id : DemoJobs.RECURRING_IDS) {
-          if (client.recurring().remove(id)) {
-            out.println("  removed the demo recurring job '" + id + "'");
-          }
-        }
+        sayWhichDemoRecurringJobsRemain(client, out);
       }
       return new BatonApp(storage, server, client, dashboard, demo, out);
     } catch (RuntimeException e) {
@@ -165,6 +162,26 @@ public final class BatonApp implements AutoCloseable {
       }
       storage.close();
       throw e;
+    }
+  }
+
+  /**
+   * With {@code --demo=false} the demo's recurring jobs are left alone: another instance on the
+   * same storage may be running the demo (the two-instance recipe), and its recurring jobs must go
+   * on firing once per occurrence. Says which are still defined and how to remove them.
+   */
+  private static void sayWhichDemoRecurringJobsRemain(BatonClient client, PrintStream out) {
+    List<String> defined =
+        client.recurring().list().stream()
+            .map(RecurringJobInfo::id)
+            .filter(DemoJobs.RECURRING_IDS::contains)
+            .toList();
+    if (!defined.isEmpty()) {
+      out.println(
+          "  the demo recurring jobs "
+              + defined
+              + " are defined in this storage (by a server started with the demo) and keep"
+              + " firing; remove one with: ./baton recurring remove ID");
     }
   }
 

@@ -80,7 +80,7 @@ final class DemoJobs {
   static final String NIGHTLY_ID = "demo-nightly-cleanup";
   static final String NIGHTLY_CRON = "0 3 * * *";
 
-  /** The recurring jobs the demo defines (and {@code --demo=false} removes). */
+  /** The recurring jobs the demo defines ({@code --demo=false} leaves them, saying so). */
   static final List<String> RECURRING_IDS = List.of(RECURRING_ID, NIGHTLY_ID);
 
   static final Duration SCHEDULED_DELAY = Duration.ofMinutes(5);
