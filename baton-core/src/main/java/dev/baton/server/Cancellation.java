@@ -2,6 +2,7 @@ package dev.baton.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +24,43 @@ final class Cancellation {
   }
 
   private final List<Runnable> callbacks = new ArrayList<>();
-  private volatile String reason;
   private volatile Cause cause;
+  private volatile String reason;
+
+  /** Explains the reason on first read (a storage read), or null once explained. */
+  private volatile Supplier<String> explanation;
+
+  private final Object explaining = new Object();
+
   private Thread interruptible;
 
   boolean isRequested() {
-    return reason != null;
+    return cause != null;
   }
 
+  /**
+   * Why the token fired, or null if it has not. A token fired with an explanation runs it on the
+   * first read (a storage read, on the reader's thread, never the firing one), and keeps its
+   * answer; concurrent readers wait for it. An explanation that throws or says nothing leaves the
+   * reason given at fire time.
+   */
   String reason() {
+    if (explanation != null) {
+      synchronized (explaining) {
+        Supplier<String> explain = explanation;
+        if (explain != null) {
+          try {
+            String explained = explain.get();
+            if (explained != null) {
+              reason = explained;
+            }
+          } catch (RuntimeException e) {
+            log.debug("could not explain a cancellation ({}); keeping '{}'", e.toString(), reason);
+          }
+          explanation = null;
+        }
+      }
+    }
     return reason;
   }
 
@@ -60,14 +89,27 @@ final class Cancellation {
    * many jobs at once without one job's slow callback delaying the others' tokens.
    */
   Runnable fireLater(Cause cause, String reason) {
+    return fire(cause, reason, null);
+  }
+
+  /**
+   * As {@link #fireLater(Cause, String)}, with an explanation that replaces {@code reason} when the
+   * reason is first read: see {@link #reason()}.
+   */
+  Runnable fireLater(Cause cause, String reason, Supplier<String> explanation) {
+    return fire(cause, reason, explanation);
+  }
+
+  private Runnable fire(Cause cause, String reason, Supplier<String> explanation) {
     List<Runnable> toRun;
     Thread toInterrupt;
     synchronized (this) {
-      if (this.reason != null) {
+      if (this.cause != null) {
         return null;
       }
-      this.cause = cause;
       this.reason = reason;
+      this.explanation = explanation;
+      this.cause = cause;
       toRun = new ArrayList<>(callbacks);
       callbacks.clear();
       toInterrupt = interruptible;
@@ -86,7 +128,7 @@ final class Cancellation {
 
   void onCancel(Runnable callback) {
     synchronized (this) {
-      if (reason == null) {
+      if (cause == null) {
         callbacks.add(callback);
         return;
       }

@@ -8,6 +8,8 @@ import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
 import dev.baton.storage.LeasedJob;
 import dev.baton.storage.LogLine;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.helpers.MessageFormatter;
@@ -27,6 +29,7 @@ final class RunningJob implements JobContext {
   private final ReportBuffer reports = new ReportBuffer();
   private final JobLogger logger = new StoredLogger();
   private final int epoch;
+  private final Executor explainer;
   private volatile boolean finishing;
 
   /**
@@ -42,9 +45,12 @@ final class RunningJob implements JobContext {
   /**
    * @param epoch {@link Liveness#epoch()} when the lease was asked for (the claim was sent, the
    *     push arrived, the look for leases was sent)
+   * @param explainer where a revocation reads why (see {@link #revoked()}) and runs the callbacks
    */
-  RunningJob(LeasedJob leased, JobStorage storage, StorageClock clock, int epoch) {
+  RunningJob(
+      LeasedJob leased, JobStorage storage, StorageClock clock, int epoch, Executor explainer) {
     this.leased = leased;
+    this.explainer = explainer;
     this.storage = storage;
     this.clock = clock;
     this.epoch = epoch;
@@ -119,9 +125,26 @@ final class RunningJob implements JobContext {
       // A heartbeat that listed the lease crossed our own finish: nothing to cancel.
       return false;
     }
-    return cancellation.fire(
-        Cancellation.Cause.LEASE_LOST,
-        "lease revoked: the job was deleted, requeued or rescued elsewhere");
+    Runnable callbacks =
+        cancellation.fireLater(
+            Cancellation.Cause.LEASE_LOST,
+            Revocation.PREFIX + "the job was deleted, requeued or rescued elsewhere",
+            () -> Revocation.explain(storage.find(jobId()), serverId()));
+    if (callbacks == null) {
+      return false;
+    }
+    // The job sees the token at once; its callbacks run once the reason says which (one storage
+    // read), on the explainer's thread: not the heartbeat's, nor a storage's notification thread.
+    try {
+      explainer.execute(
+          () -> {
+            cancellation.reason();
+            callbacks.run();
+          });
+    } catch (RejectedExecutionException e) { // the server is stopping
+      callbacks.run();
+    }
+    return true;
   }
 
   /** A worker-side write was refused: the lease is gone; stop the job and say so. */

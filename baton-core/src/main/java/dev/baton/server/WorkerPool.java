@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -54,6 +56,11 @@ final class WorkerPool {
 
   private ThreadFactory factory;
 
+  /**
+   * Says why a revoked job's lease went (a storage read) and runs its callbacks; idle: no thread.
+   */
+  private final ThreadPoolExecutor explainer;
+
   WorkerPool(
       String serverId,
       int size,
@@ -63,6 +70,14 @@ final class WorkerPool {
       Consumer<JobRunner.Elected> committer,
       Runnable onFreed) {
     this.serverId = serverId;
+    this.explainer =
+        new ThreadPoolExecutor(
+            0,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            WorkerThreads.platformFactory("baton-" + serverId + "-revocations-"));
     this.size = size;
     this.storage = storage;
     this.clock = clock;
@@ -105,7 +120,7 @@ final class WorkerPool {
    * @param epoch {@link Liveness#epoch()} when the lease was asked for
    */
   void start(LeasedJob leased, int epoch, Consumer<RunningJob> giveBack) {
-    RunningJob job = new RunningJob(leased, storage, clock, epoch);
+    RunningJob job = new RunningJob(leased, storage, clock, epoch, explainer);
     if (free.getAndDecrement() <= 0) {
       log.info(
           "server {}: no free worker for job {} (a hand-over crossed a claim, or the job was"
@@ -263,5 +278,7 @@ final class WorkerPool {
   void shutdownNow() {
     idle.close();
     threads.forEach(Thread::interrupt);
+    explainer
+        .shutdown(); // what it was given still runs; later revocations run their callbacks inline
   }
 }

@@ -49,7 +49,8 @@ class SelfFenceTest {
         new JobSpec(
             id, TYPE.name(), "default", "{\"name\":\"x\"}", "{}", 3, null, null, null, null);
     LeasedJob leased = new LeasedJob(new Lease(id, "fenced", token), spec, 1, Instant.now());
-    RunningJob job = new RunningJob(leased, null, new StorageClock(), liveness.epoch());
+    RunningJob job =
+        new RunningJob(leased, null, new StorageClock(), liveness.epoch(), Runnable::run);
     running.put(id, job);
     return job;
   }

@@ -7,6 +7,7 @@ import dev.baton.client.BatonClient;
 import dev.baton.client.EnqueueResult;
 import dev.baton.client.JobView;
 import dev.baton.job.JobType;
+import dev.baton.server.BatonServer;
 import dev.baton.state.JobState;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
@@ -35,8 +36,8 @@ public abstract class CancellationSuite extends ServerSuite {
   private final Queue<String> cancelReasons = new ConcurrentLinkedQueue<>();
   private final AtomicInteger runs = new AtomicInteger();
 
-  private void startLongRunner() {
-    startServer(
+  private BatonServer startLongRunner() {
+    return startServer(
         fastConfig("canceller").build(),
         b ->
             b.handle(
@@ -58,7 +59,8 @@ public abstract class CancellationSuite extends ServerSuite {
     BatonClient other = otherClient();
     assertThat(other.delete(r.id())).isTrue();
     await().atMost(Duration.ofSeconds(1)).until(() -> !cancelReasons.isEmpty());
-    assertThat(cancelReasons.peek()).contains("lease revoked");
+    // The reason tells a delete from a requeue, with the reason the deleter gave.
+    assertThat(cancelReasons.peek()).isEqualTo("lease revoked: deleted: deleted by a client");
 
     await()
         .during(Duration.ofMillis(300))
@@ -77,11 +79,26 @@ public abstract class CancellationSuite extends ServerSuite {
 
     assertThat(otherClient().requeue(r.id())).isTrue();
     await().atMost(Duration.ofSeconds(1)).until(() -> !cancelReasons.isEmpty());
+    assertThat(cancelReasons.peek()).startsWith("lease revoked: requeued: requeued by a client");
 
     JobView done = awaitState(r.id(), JobState.SUCCEEDED);
     assertThat(runs).hasValue(2);
     assertThat(done.attempt()).isEqualTo(1);
     assertThat(entries(done, JobState.FAILED)).isEmpty();
+  }
+
+  @Test
+  void aGracefulShutdownSaysSoAndHandsTheJobBackWithoutSpendingAnAttempt() throws Exception {
+    BatonServer server = startLongRunner();
+    EnqueueResult r = client().enqueue(LONG, new Wait("handed back"));
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+    server.close();
+    assertThat(cancelReasons.peek()).isEqualTo("server canceller is shutting down");
+    JobView back = view(r.id());
+    assertThat(back.state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(entries(back, JobState.FAILED)).isEmpty();
+    assertThat(back.lastEntry().reason()).contains("shutting down");
   }
 
   @Test
