@@ -89,18 +89,14 @@ final class Cancellation {
    * many jobs at once without one job's slow callback delaying the others' tokens.
    */
   Runnable fireLater(Cause cause, String reason) {
-    return fire(cause, reason, null);
+    return fireLater(cause, reason, null);
   }
 
   /**
-   * As {@link #fireLater(Cause, String)}, with an explanation that replaces {@code reason} when the
-   * reason is first read: see {@link #reason()}.
+   * As {@link #fireLater(Cause, String)}, with an explanation (or null) that replaces {@code
+   * reason} when the reason is first read: see {@link #reason()}.
    */
   Runnable fireLater(Cause cause, String reason, Supplier<String> explanation) {
-    return fire(cause, reason, explanation);
-  }
-
-  private Runnable fire(Cause cause, String reason, Supplier<String> explanation) {
     List<Runnable> toRun;
     Thread toInterrupt;
     synchronized (this) {

@@ -278,7 +278,7 @@ final class WorkerPool {
   void shutdownNow() {
     idle.close();
     threads.forEach(Thread::interrupt);
-    explainer
-        .shutdown(); // what it was given still runs; later revocations run their callbacks inline
+    // What it was given still runs; later revocations run their callbacks inline.
+    explainer.shutdown();
   }
 }
