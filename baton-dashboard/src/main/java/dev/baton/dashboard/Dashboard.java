@@ -17,9 +17,11 @@ import dev.baton.storage.JobMonitor;
 import dev.baton.storage.JobStorage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +61,7 @@ public final class Dashboard implements AutoCloseable {
             json,
             config,
             new AuditLog(),
-            new Csrf(config.csrfSecret()));
+            new Csrf(config.csrfSecret(), config.publicOrigins()));
     this.routes = new DashboardRoutes(backend);
     this.dispatcher = new Dispatcher(new Router(routes.table()), backend);
     log.info("baton dashboard ready: {}", config);
@@ -105,6 +107,7 @@ public final class Dashboard implements AutoCloseable {
     private Duration deleteRetention = DashboardConfig.DEFAULT_DELETE_RETENTION;
     private int maxRunningBulk = DashboardConfig.DEFAULT_MAX_RUNNING_BULK;
     private int bulkBatchSize = DashboardConfig.DEFAULT_BULK_BATCH_SIZE;
+    private final Set<String> publicOrigins = new LinkedHashSet<>();
 
     private Builder(JobStorage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -150,6 +153,20 @@ public final class Dashboard implements AutoCloseable {
     /** The CSRF key (at least 32 bytes); share it between instances behind one address. */
     public Builder csrfSecret(byte[] secret) {
       this.csrfSecret = Objects.requireNonNull(secret, "csrfSecret").clone();
+      return this;
+    }
+
+    /**
+     * Origins, besides the dashboard's own, from which a browser may change state: what users type
+     * when a reverse proxy in front of the dashboard rewrites {@code Host} or ends TLS, such as
+     * {@code https://jobs.example.com}. Scheme, host and port only.
+     *
+     * @throws IllegalArgumentException if one is not such an origin (the message says which)
+     */
+    public Builder publicOrigins(String... origins) {
+      for (String origin : origins) {
+        publicOrigins.add(Csrf.normalizeOrigin(origin));
+      }
       return this;
     }
 
@@ -218,7 +235,8 @@ public final class Dashboard implements AutoCloseable {
               eventInterval,
               deleteRetention,
               maxRunningBulk,
-              bulkBatchSize);
+              bulkBatchSize,
+              publicOrigins);
       return new Dashboard(config, storage, client == null ? BatonClient.create(storage) : client);
     }
 

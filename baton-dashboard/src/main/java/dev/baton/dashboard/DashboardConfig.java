@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A dashboard's settings, immutable and validated by {@link Dashboard.Builder#build()}.
@@ -28,6 +29,9 @@ import java.util.Map;
  * @param maxRunningBulk bulk operations running at once, default {@value #DEFAULT_MAX_RUNNING_BULK}
  * @param bulkBatchSize jobs read per storage search of a bulk operation, default {@value
  *     #DEFAULT_BULK_BATCH_SIZE}
+ * @param publicOrigins origins, besides the dashboard's own, whose browser requests may change
+ *     state: the address users type when a reverse proxy rewrites {@code Host} or ends TLS; none by
+ *     default
  */
 public record DashboardConfig(
     Map<String, JobType<?>> jobTypes,
@@ -41,7 +45,8 @@ public record DashboardConfig(
     Duration eventInterval,
     Duration deleteRetention,
     int maxRunningBulk,
-    int bulkBatchSize) {
+    int bulkBatchSize,
+    Set<String> publicOrigins) {
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
   public static final int DEFAULT_MAX_EVENT_STREAMS = 100;
   public static final Duration DEFAULT_EVENT_STREAM_LIFETIME = Duration.ofMinutes(5);
@@ -53,6 +58,7 @@ public record DashboardConfig(
   public DashboardConfig {
     jobTypes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(jobTypes));
     csrfSecret = csrfSecret.clone();
+    publicOrigins = Set.copyOf(publicOrigins);
   }
 
   /** The names of the job types the dashboard can create, in the order given. */
@@ -87,6 +93,8 @@ public record DashboardConfig(
         + maxRunningBulk
         + ", bulkBatchSize="
         + bulkBatchSize
+        + ", publicOrigins="
+        + publicOrigins
         + "}";
   }
 }

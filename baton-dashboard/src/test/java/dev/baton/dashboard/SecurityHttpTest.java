@@ -10,6 +10,7 @@ import dev.baton.dashboard.jdk.DashboardServer;
 import dev.baton.dashboard.security.AuditLog;
 import dev.baton.dashboard.security.BasicAuthorizer;
 import dev.baton.dashboard.security.BearerTokenAuthorizer;
+import dev.baton.dashboard.security.Csrf;
 import dev.baton.dashboard.security.Role;
 import dev.baton.storage.memory.InMemoryStorage;
 import java.nio.charset.StandardCharsets;
@@ -172,6 +173,102 @@ class SecurityHttpTest {
     assertThat(web.get("/api/v1/stats", "Sec-Fetch-Site", "cross-site").status())
         .as("reads need no token")
         .isEqualTo(200);
+  }
+
+  @Test
+  void behindAProxyThatRewritesHostOnlyTheConfiguredPublicOriginPasses() {
+    try (RewritingProxy proxy = new RewritingProxy()) {
+      serve(Dashboard.builder(storage));
+      proxy.target(server.url());
+      Web viaProxy = new Web(proxy.origin());
+      String token = viaProxy.get("/api/v1/me").json().get("csrf").asText();
+      Web.Answer refused =
+          viaProxy.post(
+              "/api/v1/jobs",
+              JOB,
+              "Sec-Fetch-Site",
+              "same-origin",
+              "Origin",
+              proxy.origin(),
+              "X-Baton-Csrf",
+              token);
+      assertThat(refused.status())
+          .as("the dashboard sees its own Host, not the proxy's")
+          .isEqualTo(403);
+      assertThat(refused.errorCode()).isEqualTo("csrf");
+      assertThat(refused.json().path("error").path("message").asText())
+          .contains("Origin: " + proxy.origin());
+      server.close();
+      dashboard.close();
+
+      // What users type, written the way people write it: upper case, a trailing slash.
+      serve(Dashboard.builder(storage).publicOrigins(proxy.origin().toUpperCase() + "/"));
+      proxy.target(server.url());
+      token = viaProxy.get("/api/v1/me").json().get("csrf").asText();
+      assertThat(
+              viaProxy
+                  .post(
+                      "/api/v1/jobs",
+                      JOB,
+                      "Sec-Fetch-Site",
+                      "same-origin",
+                      "Origin",
+                      proxy.origin(),
+                      "X-Baton-Csrf",
+                      token)
+                  .status())
+          .isEqualTo(201);
+      for (String other :
+          new String[] {
+            proxy.origin().replace("http://", "https://"),
+            proxy.origin() + "1",
+            "http://evil.example",
+            "null"
+          }) {
+        assertThat(
+                viaProxy.post("/api/v1/jobs", JOB, "Origin", other, "X-Baton-Csrf", token).status())
+            .as(other)
+            .isEqualTo(403);
+      }
+      assertThat(
+              viaProxy
+                  .post("/api/v1/jobs", JOB, "Origin", proxy.origin(), "X-Baton-Csrf", "forged")
+                  .status())
+          .as("a public origin still needs the token")
+          .isEqualTo(403);
+      assertThat(
+              viaProxy
+                  .post("/api/v1/jobs", JOB, "Sec-Fetch-Site", "cross-site", "X-Baton-Csrf", token)
+                  .status())
+          .isEqualTo(403);
+      assertThat(storage.countByState().values().stream().mapToLong(Long::longValue).sum())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void publicOriginsAreCheckedWhenConfigured() {
+    assertThat(Csrf.normalizeOrigin("HTTPS://Jobs.Example.com:443/"))
+        .isEqualTo("https://jobs.example.com");
+    assertThat(Csrf.normalizeOrigin("http://[::1]:8080")).isEqualTo("http://[::1]:8080");
+    assertThatThrownBy(
+            () -> Dashboard.builder(storage).publicOrigins("https://jobs.example.com/baton"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("scheme, host and port only")
+        .hasMessageContaining("give https://jobs.example.com");
+    assertThatThrownBy(() -> Dashboard.builder(storage).publicOrigins("jobs.example.com"))
+        .hasMessageContaining("must start with https:// or http://");
+    assertThatThrownBy(() -> Dashboard.builder(storage).publicOrigins("ftp://jobs.example.com"))
+        .hasMessageContaining("must start with https:// or http://");
+    assertThatThrownBy(() -> Dashboard.builder(storage).publicOrigins("https://"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(
+            Dashboard.builder(storage)
+                .publicOrigins("https://jobs.example.com")
+                .build()
+                .config()
+                .toString())
+        .contains("publicOrigins=[https://jobs.example.com]");
   }
 
   @Test

@@ -27,7 +27,11 @@ final class AppDashboard implements AutoCloseable {
    */
   static AppDashboard start(
       DashboardOptions options, JobStorage storage, BatonClient client, List<JobType<?>> types) {
-    Dashboard.Builder builder = Dashboard.builder(storage).client(client).jobTypes(types);
+    Dashboard.Builder builder =
+        Dashboard.builder(storage)
+            .client(client)
+            .jobTypes(types)
+            .publicOrigins(options.publicOrigins().toArray(String[]::new));
     if (options.authenticated()) {
       builder.authorizer(TokenAuthorizer.of(options));
     }

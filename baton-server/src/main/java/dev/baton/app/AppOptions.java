@@ -98,6 +98,7 @@ public record AppOptions(
     int port = DashboardOptions.DEFAULT_PORT;
     String apiToken = null;
     String readOnlyToken = null;
+    java.util.List<String> publicOrigins = java.util.List.of();
     for (Map.Entry<String, String> option : given.entrySet()) {
       String value = option.getValue();
       switch (option.getKey()) {
@@ -114,6 +115,7 @@ public record AppOptions(
         case "port" -> port = port(value);
         case "api-token" -> apiToken = token("api-token", value);
         case "read-only-token" -> readOnlyToken = token("read-only-token", value);
+        case "public-origin" -> publicOrigins = publicOrigins(value);
         default -> throw new IllegalArgumentException("unknown option --" + option.getKey());
       }
     }
@@ -159,7 +161,7 @@ public record AppOptions(
         serverId,
         workers,
         demo,
-        new DashboardOptions(dashboard, bind, port, apiToken, readOnlyToken),
+        new DashboardOptions(dashboard, bind, port, apiToken, readOnlyToken, publicOrigins),
         help,
         queues);
   }
@@ -178,6 +180,21 @@ public record AppOptions(
       queues.add(q);
     }
     return java.util.List.copyOf(queues);
+  }
+
+  /** Comma-separated origins such as {@code https://jobs.example.com}, each checked. */
+  private static java.util.List<String> publicOrigins(String value) {
+    java.util.List<String> origins = new java.util.ArrayList<>();
+    for (String origin : value.split(",")) {
+      if (!origin.isBlank()) {
+        try {
+          origins.add(dev.baton.dashboard.security.Csrf.normalizeOrigin(origin));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--public-origin: " + e.getMessage(), e);
+        }
+      }
+    }
+    return java.util.List.copyOf(origins);
   }
 
   private static int port(String value) {

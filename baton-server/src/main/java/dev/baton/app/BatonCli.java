@@ -434,6 +434,14 @@ public final class BatonCli implements Runnable {
         description = "a token that may only look (browser user: viewer)")
     String readOnlyToken;
 
+    @Option(
+        names = "--public-origin",
+        paramLabel = "URL[,URL...]",
+        description =
+            "where users reach the dashboard through a reverse proxy that rewrites Host or ends"
+                + " TLS, e.g. https://jobs.example.com (browser requests from it may change jobs)")
+    String publicOrigin;
+
     @Override
     AppOptions options() {
       Map<String, String> given = storageOptions.given();
@@ -446,6 +454,7 @@ public final class BatonCli implements Runnable {
       given.put("demo", demo);
       given.put("api-token", apiToken);
       given.put("read-only-token", readOnlyToken);
+      given.put("public-origin", publicOrigin);
       Map<String, String> settings =
           Settings.resolve(given, storageOptions.config, context.env(), Settings.SERVER);
       return AppOptions.fromSettings(settings, false);

@@ -12,16 +12,24 @@ import java.net.UnknownHostException;
  * @param port the port, 0 for any free one ({@code --port})
  * @param apiToken the bearer token of the admin role, or null ({@code --api-token})
  * @param readOnlyToken the bearer token of the read-only role, or null ({@code --read-only-token})
+ * @param publicOrigins the origins users reach the dashboard at through a reverse proxy that
+ *     rewrites {@code Host} or ends TLS ({@code --public-origin}); browser requests from them may
+ *     change state
  */
 public record DashboardOptions(
-    boolean enabled, String bind, int port, String apiToken, String readOnlyToken) {
+    boolean enabled,
+    String bind,
+    int port,
+    String apiToken,
+    String readOnlyToken,
+    java.util.List<String> publicOrigins) {
 
   public static final String DEFAULT_BIND = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
 
   /** On, on 127.0.0.1:8080, no authentication. */
   public static final DashboardOptions DEFAULTS =
-      new DashboardOptions(true, DEFAULT_BIND, DEFAULT_PORT, null, null);
+      new DashboardOptions(true, DEFAULT_BIND, DEFAULT_PORT, null, null, java.util.List.of());
 
   /**
    * Checks the combination: tokens must differ, and an address other than loopback needs a token.
@@ -29,6 +37,7 @@ public record DashboardOptions(
    * @throws IllegalArgumentException naming the options and what to do
    */
   public DashboardOptions {
+    publicOrigins = java.util.List.copyOf(publicOrigins);
     if (apiToken != null && apiToken.equals(readOnlyToken)) {
       throw new IllegalArgumentException("--api-token and --read-only-token must differ");
     }

@@ -36,7 +36,8 @@ final class Settings {
           "bind",
           "port",
           "api-token",
-          "read-only-token");
+          "read-only-token",
+          "public-origin");
 
   /** The settings the client commands read: where the storage is. */
   static final List<String> STORAGE = List.of("storage", "data-dir", "jdbc-url", "redis-url");

@@ -147,6 +147,49 @@ class BatonAppTest {
   }
 
   @Test
+  void aPublicOriginMayChangeJobsFromABrowserAndOthersMayNot() throws Exception {
+    String publicOrigin = "https://jobs.example.com";
+    try (BatonApp app =
+        BatonApp.start(
+            AppOptions.parse(
+                "--storage=memory", "--port=0", "--demo=false", "--public-origin=" + publicOrigin),
+            out)) {
+      HttpClient http = HttpClient.newHttpClient();
+      String me =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "api/v1/me")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      String token = me.replaceAll("(?s).*\"csrf\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+      String job = "{\"type\":\"demo.hello\",\"args\":{\"name\":\"proxy\"}}";
+      List<Integer> statuses = new ArrayList<>();
+      for (String origin :
+          List.of(publicOrigin, "https://evil.example", "http://jobs.example.com")) {
+        statuses.add(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(app.dashboardUrl() + "api/v1/jobs"))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", origin)
+                        .header("Sec-Fetch-Site", "same-origin")
+                        .header("X-Baton-Csrf", token)
+                        .POST(HttpRequest.BodyPublishers.ofString(job))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode());
+      }
+      assertThat(statuses).containsExactly(201, 403, 403);
+    }
+    assertThat(
+            AppOptions.parse("--public-origin=HTTPS://Jobs.Example.com/, http://b.example:8080")
+                .dashboard()
+                .publicOrigins())
+        .containsExactly("https://jobs.example.com", "http://b.example:8080");
+    assertThatThrownBy(() -> AppOptions.parse("--public-origin=https://jobs.example.com/baton"))
+        .hasMessageStartingWith(
+            "--public-origin: public origin 'https://jobs.example.com/baton' must be scheme, host and port only");
+  }
+
+  @Test
   void aPortInUseSaysSoInOneLineAndExitsWithTwo(@TempDir Path dir) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Path output = dir.resolve("out.txt");
