@@ -11,6 +11,7 @@ import dev.baton.json.JsonCodec;
 import dev.baton.stats.OutcomeCounters;
 import dev.baton.stats.StatsFilter;
 import dev.baton.stats.StatsPlugin;
+import dev.baton.stats.UnknownTypes;
 import dev.baton.storage.CallTimeouts;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.Lease;
@@ -104,6 +105,7 @@ public final class BatonServer implements AutoCloseable {
     // Statistics count what the storage applied; innermost in the chain, they time the handler.
     StatsStorage stats = config.stats() && storage instanceof StatsStorage s ? s : null;
     OutcomeCounters counters = stats == null ? null : new OutcomeCounters(clock::now);
+    UnknownTypes unknownTypes = new UnknownTypes();
     if (counters != null) {
       filters.add(
           new StatsFilter(
@@ -123,7 +125,7 @@ public final class BatonServer implements AutoCloseable {
                 new dev.baton.recurring.RecurringPlugin()));
     if (counters != null) {
       String detail = "queues " + config.queues() + ", " + config.workers() + " workers";
-      builtIns.add(new StatsPlugin(counters, stats, () -> !frozen, detail));
+      builtIns.add(new StatsPlugin(counters, unknownTypes, stats, () -> !frozen, detail));
     }
     for (ServerPlugin builtIn : builtIns) {
       if (b.plugins.stream().noneMatch(p -> p.getClass() == builtIn.getClass())) {
@@ -135,7 +137,8 @@ public final class BatonServer implements AutoCloseable {
     BooleanSupplier mayWrite = () -> !(closed && frozen);
     this.timeouts = new JobTimeouts(config.serverId(), config.timeoutGrace(), this::giveUp);
     this.runner =
-        new JobRunner(b.handlers.build(), filters, json, config, mayWrite, liveness, timeouts);
+        new JobRunner(
+            b.handlers.build(), filters, json, config, mayWrite, liveness, timeouts, unknownTypes);
     this.workers =
         new WorkerPool(
             config.serverId(),

@@ -7,6 +7,7 @@ import dev.baton.filter.PerformChain;
 import dev.baton.filter.PerformContext;
 import dev.baton.json.JsonCodec;
 import dev.baton.state.ExceptionInfo;
+import dev.baton.stats.UnknownTypes;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.RunOutcome;
 import java.util.List;
@@ -29,6 +30,7 @@ final class JobRunner {
   private final BooleanSupplier mayWrite;
   private final Liveness liveness;
   private final JobTimeouts timeouts;
+  private final UnknownTypes unknownTypes;
 
   JobRunner(
       Handlers handlers,
@@ -37,8 +39,10 @@ final class JobRunner {
       BatonServerConfig config,
       BooleanSupplier mayWrite,
       Liveness liveness,
-      JobTimeouts timeouts) {
+      JobTimeouts timeouts,
+      UnknownTypes unknownTypes) {
     this.timeouts = timeouts;
+    this.unknownTypes = unknownTypes;
     this.handlers = handlers;
     this.filters = List.copyOf(filters);
     this.json = json;
@@ -238,6 +242,7 @@ final class JobRunner {
               + handlers.names()
               + "); register it and requeue the job";
       log.error("job {} failed: {}", spec.id(), reason);
+      unknownTypes.failed(spec.type());
       return new ElectContext(spec, job, null, false, new RunOutcome.Failed(null, reason));
     }
     Object args;

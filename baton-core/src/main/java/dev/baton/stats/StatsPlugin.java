@@ -7,7 +7,9 @@ import dev.baton.storage.ServerEvent;
 import dev.baton.storage.StatsStorage;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -18,8 +20,11 @@ import org.slf4j.LoggerFactory;
  * Writes the server's {@link OutcomeCounters} to a {@link StatsStorage}: one {@code addStats} a
  * second when anything ran, a prune of counters older than {@link #KEEP} once an hour, and a last
  * flush on stop. Records the server's {@link ServerEvent.Kind#STARTED STARTED} and {@link
- * ServerEvent.Kind#STOPPED STOPPED} events. Statistics never fail a job or the server: a failed
- * write is logged (WARN once, then DEBUG) and its counts are retried with the next flush.
+ * ServerEvent.Kind#STOPPED STOPPED} events, and an {@link ServerEvent.Kind#UNKNOWN_TYPE
+ * UNKNOWN_TYPE} event per type at most once a {@link #UNKNOWN_TYPE_EVERY} while jobs of a type with
+ * no handler fail (so a flood of them cannot push other events out of the storage's last {@value
+ * StatsStorage#KEPT_EVENTS}). Statistics never fail a job or the server: a failed write is logged
+ * (WARN once, then DEBUG) and its counts are retried with the next flush.
  */
 public final class StatsPlugin extends PeriodicPlugin {
   /** How often counts are written: the dashboard's live figures are at most this old. */
@@ -31,9 +36,13 @@ public final class StatsPlugin extends PeriodicPlugin {
   /** How long per-minute counters are kept: a week of history and a day to spare. */
   public static final Duration KEEP = Duration.ofDays(8);
 
+  /** How often at most one server records an UNKNOWN_TYPE event for one type. */
+  public static final Duration UNKNOWN_TYPE_EVERY = Duration.ofMinutes(1);
+
   private static final Logger log = LoggerFactory.getLogger(StatsPlugin.class);
 
   private final OutcomeCounters counters;
+  private final UnknownTypes unknownTypes;
   private final StatsStorage storage;
   private final BooleanSupplier mayWrite;
   private final String startDetail;
@@ -43,17 +52,24 @@ public final class StatsPlugin extends PeriodicPlugin {
   private volatile boolean pruned;
   private volatile boolean eventFailed;
 
+  /** Unknown-type failures not recorded yet, and when each type was last recorded (nanoTime). */
+  private final Map<String, Long> unknownPending = new HashMap<>();
+
+  private final Map<String, Long> unknownRecorded = new HashMap<>();
+
   /**
    * @param mayWrite false once nothing may be written any more (a frozen server, a test seam)
    * @param startDetail a line for the STARTED event (queues, workers)
    */
   public StatsPlugin(
       OutcomeCounters counters,
+      UnknownTypes unknownTypes,
       StatsStorage storage,
       BooleanSupplier mayWrite,
       String startDetail) {
     super("stats", FLUSH_INTERVAL);
     this.counters = Objects.requireNonNull(counters, "counters");
+    this.unknownTypes = Objects.requireNonNull(unknownTypes, "unknownTypes");
     this.storage = Objects.requireNonNull(storage, "storage");
     this.mayWrite = Objects.requireNonNull(mayWrite, "mayWrite");
     this.startDetail = startDetail;
@@ -74,6 +90,7 @@ public final class StatsPlugin extends PeriodicPlugin {
   protected void tick(PluginContext context) {
     counters.syncClock();
     flush();
+    recordUnknownTypes(false);
     if (!pruned || System.nanoTime() - lastPruneNanos >= PRUNE_INTERVAL.toNanos()) {
       lastPruneNanos = System.nanoTime();
       pruned = true;
@@ -94,7 +111,30 @@ public final class StatsPlugin extends PeriodicPlugin {
     } catch (RuntimeException e) {
       log.warn("stats: the last counts of server {} are lost: {}", serverId, e.toString());
     }
+    recordUnknownTypes(true);
     event(now(), ServerEvent.Kind.STOPPED, "stopped gracefully");
+  }
+
+  /**
+   * Records the unknown-type failures counted so far, per type once a minute unless {@code all}.
+   */
+  private synchronized void recordUnknownTypes(boolean all) {
+    unknownTypes.drain().forEach((type, n) -> unknownPending.merge(type, n, Long::sum));
+    long now = System.nanoTime();
+    for (var it = unknownPending.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Long> pending = it.next();
+      Long last = unknownRecorded.get(pending.getKey());
+      if (!all && last != null && now - last < UNKNOWN_TYPE_EVERY.toNanos()) {
+        continue;
+      }
+      long n = pending.getValue();
+      String detail = UnknownTypes.detail(pending.getKey(), n);
+      if (event(
+          now(), ServerEvent.Kind.UNKNOWN_TYPE, (int) Math.min(n, Integer.MAX_VALUE), detail)) {
+        unknownRecorded.put(pending.getKey(), now);
+        it.remove();
+      }
+    }
   }
 
   /** One {@code addStats} with everything counted since the last; put back if it fails. */
@@ -113,11 +153,17 @@ public final class StatsPlugin extends PeriodicPlugin {
   }
 
   private void event(Instant at, ServerEvent.Kind kind, String detail) {
+    event(at, kind, 0, detail);
+  }
+
+  /** Whether the event was written (or need not be: nothing may be written any more). */
+  private boolean event(Instant at, ServerEvent.Kind kind, int jobs, String detail) {
     if (!mayWrite.getAsBoolean()) {
-      return;
+      return true;
     }
     try {
-      storage.addServerEvent(new ServerEvent(at, kind, serverId, null, 0, detail));
+      storage.addServerEvent(new ServerEvent(at, kind, serverId, null, jobs, detail));
+      return true;
     } catch (RuntimeException e) {
       if (!eventFailed) {
         eventFailed = true;
@@ -126,6 +172,7 @@ public final class StatsPlugin extends PeriodicPlugin {
         log.debug("stats: could not record {} of server {}: {}", kind, serverId, e.toString());
       }
     }
+    return false;
   }
 
   private Instant now() {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param kind what happened
  * @param serverId the server it happened to
  * @param byServerId the server that noticed or acted, or null
- * @param jobs how many jobs were taken back (for {@link Kind#DECLARED_DEAD})
+ * @param jobs how many jobs were taken back ({@link Kind#DECLARED_DEAD}) or failed ({@link
+ *     Kind#UNKNOWN_TYPE})
  * @param detail a line of text for people, never null
  */
 public record ServerEvent(
@@ -26,7 +27,12 @@ public record ServerEvent(
     /** Started. */
     STARTED,
     /** Stopped and deregistered. */
-    STOPPED
+    STOPPED,
+    /**
+     * Failed jobs of a type it has no handler for; {@code jobs} says how many, {@code detail} names
+     * the type. Recorded at most once a minute per server and type.
+     */
+    UNKNOWN_TYPE
   }
 
   public ServerEvent {

@@ -275,7 +275,14 @@ class SelfFenceTest {
     handlers.add(TYPE, (args, ctx) -> runs.incrementAndGet());
     JobTimeouts timeouts = new JobTimeouts("self-fence", Duration.ofSeconds(1), stuck -> {});
     return new JobRunner(
-        handlers.build(), List.of(), new JsonCodec(), config, () -> true, liveness, timeouts);
+        handlers.build(),
+        List.of(),
+        new JsonCodec(),
+        config,
+        () -> true,
+        liveness,
+        timeouts,
+        new dev.baton.stats.UnknownTypes());
   }
 
   /** A storage that answers heartbeats with {@code answer} and nothing else. */

@@ -2,6 +2,7 @@ package dev.baton.dashboard.api;
 
 import dev.baton.dashboard.http.Call;
 import dev.baton.dashboard.http.HttpResponse;
+import dev.baton.stats.UnknownTypes;
 import dev.baton.storage.ServerEvent;
 import dev.baton.storage.ServerRecord;
 import java.time.Duration;
@@ -51,6 +52,9 @@ public final class ServersApi {
     m.put("serverId", e.serverId());
     m.put("byServerId", e.byServerId());
     m.put("jobs", e.jobs());
+    if (e.kind() == ServerEvent.Kind.UNKNOWN_TYPE) {
+      UnknownTypes.typeOf(e.detail()).ifPresent(type -> m.put("jobType", type));
+    }
     m.put("detail", e.detail());
     return m;
   }

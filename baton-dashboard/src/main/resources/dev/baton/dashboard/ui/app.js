@@ -13,7 +13,7 @@
  *   banner:      error (one per message, with data-code), btn-dismiss, notice
  *   dialog:      confirm-dialog, btn-confirm, btn-cancel
  *   overview:    count-{STATE} (data-value = raw number; links to /jobs?state=STATE), problems,
- *                problem (data-kind = dead-server|unserved-queue|failed), live-chart, live-rate,
+ *                problem (data-kind = dead-server|unserved-queue|failed|unknown-type), live-chart, live-rate,
  *                history-24h, history-7d, type-row (data-type), overview-servers, overview-queues,
  *                queue-row (data-queue)
  *   jobs:        tab-{ALL|STATE}, filter-form, filter-type, filter-queue, filter-from, filter-to,
@@ -1045,6 +1045,20 @@
           jobsLink({ queue: q.queue, state: 'ENQUEUED' }, 'Show →')));
       }
     }
+    const unknown = new Map();
+    for (const e of (serverData && serverData.events) || []) {
+      if (e.kind !== 'UNKNOWN_TYPE' || !e.jobType || now() - Date.parse(e.at) > DEAD_RECENT_MS) continue;
+      const u = unknown.get(e.jobType) || { jobs: 0, servers: new Set(), at: e.at };
+      u.jobs += Number(e.jobs) || 0;
+      u.servers.add(e.serverId);
+      if (Date.parse(e.at) > Date.parse(u.at)) u.at = e.at;
+      unknown.set(e.jobType, u);
+    }
+    for (const [type, u] of unknown) {
+      out.push(el('div', { class: 'problem bad', 'data-testid': 'problem', 'data-kind': 'unknown-type', 'data-type': type },
+        el('span', { class: 'what' }, `${num(u.jobs)} ${u.jobs === 1 ? 'job' : 'jobs'} of type “${type}” failed: ${[...u.servers].join(', ')} ${u.servers.size === 1 ? 'has' : 'have'} no handler for it. Register it and requeue. `, timeEl(u.at)),
+        jobsLink({ state: 'FAILED', type }, 'Show →')));
+    }
     for (const e of (serverData && serverData.events) || []) {
       if (e.kind !== 'DECLARED_DEAD' || now() - Date.parse(e.at) > DEAD_RECENT_MS) continue;
       out.push(el('div', { class: 'problem', 'data-testid': 'problem', 'data-kind': 'dead-server' },
@@ -1823,15 +1837,15 @@
 
   function serverEvents(events) {
     if (!events.length) return empty('No events recorded.', 'server-events');
-    const kindBadge = k => el('span', { class: ['badge', k === 'DECLARED_DEAD' ? 'bad' : k === 'STARTED' ? 'good' : 'neutral'] }, (k || '').replace('_', ' ').toLowerCase());
+    const kindBadge = k => el('span', { class: ['badge', k === 'DECLARED_DEAD' || k === 'UNKNOWN_TYPE' ? 'bad' : k === 'STARTED' ? 'good' : 'neutral'] }, (k || '').replace('_', ' ').toLowerCase());
     const rows = [...events].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).map(e => el('tr', { 'data-testid': 'server-event', 'data-kind': e.kind },
       td(timeEl(e.at)),
       td(kindBadge(e.kind)),
       td(e.serverId, 'mono'),
       td(e.byServerId || '—', 'mono'),
-      td(e.kind === 'DECLARED_DEAD' ? num(e.jobs || 0) : '', 'num'),
+      td(e.kind === 'DECLARED_DEAD' || e.kind === 'UNKNOWN_TYPE' ? num(e.jobs || 0) : '', 'num'),
       td(e.detail || '', 'info')));
-    return table(['When', 'Event', 'Server', 'By', th('Jobs taken back', 'num'), 'Detail'], rows, { class: 'stack', 'data-testid': 'server-events' });
+    return table(['When', 'Event', 'Server', 'By', th('Jobs', 'num'), 'Detail'], rows, { class: 'stack', 'data-testid': 'server-events' });
   }
 
   // ======================================================================================

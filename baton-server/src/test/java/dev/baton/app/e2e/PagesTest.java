@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.baton.client.BatonClient;
 import dev.baton.client.JobView;
 import dev.baton.job.JobId;
+import dev.baton.job.JobType;
 import dev.baton.state.JobState;
 import dev.baton.storage.memory.InMemoryStorage;
 import java.time.Duration;
@@ -124,6 +125,30 @@ class PagesTest {
                     .size()
                 == 1);
     assertThat(browser.allByTestId("waiter")).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void jobsFailedForAnUnknownTypeShowInTheProblemsStrip() {
+    JobType<E2eJobs.Echo> typo = JobType.of("e2e.ehco", E2eJobs.Echo.class);
+    JobId first = client().enqueue(typo, new E2eJobs.Echo("1")).id();
+    JobId second = client().enqueue(typo, new E2eJobs.Echo("2")).id();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> state(first) == JobState.FAILED && state(second) == JobState.FAILED);
+
+    browser.open(live.url("/"));
+    By problem = By.cssSelector("[data-testid='problem'][data-kind='unknown-type']");
+    browser.await(
+        "the unknown-type problem", () -> !browser.driver().findElements(problem).isEmpty());
+    WebElement shown = browser.driver().findElement(problem);
+    assertThat(shown.getAttribute("data-type")).isEqualTo("e2e.ehco");
+    // The first failure is recorded at once; later ones within the minute come with the next event.
+    assertThat(shown.getText())
+        .containsPattern("^[12] jobs? of type “e2e.ehco” failed: e2e-pages has no handler for it");
+    assertThat(shown.findElement(By.tagName("a")).getAttribute("href"))
+        .contains("state=FAILED")
+        .contains("type=e2e.ehco");
+    browser.screenshot("overview-unknown-type");
   }
 
   @Test

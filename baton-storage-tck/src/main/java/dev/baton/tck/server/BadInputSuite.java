@@ -10,12 +10,18 @@ import dev.baton.job.OptionalArg;
 import dev.baton.server.BatonServer;
 import dev.baton.state.JobState;
 import dev.baton.state.StateEntry;
+import dev.baton.stats.UnknownTypes;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.NewJob;
+import dev.baton.storage.ServerEvent;
+import dev.baton.storage.StatsStorage;
 import dev.baton.tck.StorageInterceptor;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +69,35 @@ public abstract class BadInputSuite extends ServerSuite {
     EnqueueResult good = client().enqueue(COUNT, new Count(2));
     awaitState(good.id(), JobState.SUCCEEDED);
     assertThat(server.isRunning()).isTrue();
+  }
+
+  @Test
+  void unknownTypeFailuresAreRecordedAsServerEventsForTheDashboard() {
+    BatonServer server = startCounter();
+    JobType<Count> other = JobType.of("tck.also-not-handled", Count.class);
+    List<JobId> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(client().enqueue(UNKNOWN, new Count(i)).id());
+    }
+    ids.add(client().enqueue(other, new Count(9)).id());
+    for (JobId id : ids) {
+      awaitState(id, JobState.FAILED);
+    }
+    server.close();
+
+    StatsStorage stats = (StatsStorage) storage();
+    Map<String, Integer> failedByType = new TreeMap<>();
+    for (ServerEvent e : stats.serverEvents(StatsStorage.KEPT_EVENTS)) {
+      if (e.kind() == ServerEvent.Kind.UNKNOWN_TYPE && e.serverId().equals("strict")) {
+        String type = UnknownTypes.typeOf(e.detail()).orElseThrow();
+        failedByType.merge(type, e.jobs(), Integer::sum);
+        assertThat(e.detail()).contains("register it and requeue");
+      }
+    }
+    assertThat(failedByType)
+        .as("every failure counted once, per type, by the end of the server")
+        .containsExactlyEntriesOf(
+            new TreeMap<>(Map.of("tck.not-handled-here", 3, "tck.also-not-handled", 1)));
   }
 
   @Test
