@@ -138,7 +138,14 @@ public final class BatonServer implements AutoCloseable {
     this.timeouts = new JobTimeouts(config.serverId(), config.timeoutGrace(), this::giveUp);
     this.runner =
         new JobRunner(
-            b.handlers.build(), filters, json, config, mayWrite, liveness, timeouts, unknownTypes);
+            b.handlers.build(),
+            filters,
+            json,
+            config,
+            mayWrite,
+            liveness,
+            timeouts,
+            new UnknownTypePolicy(config.unknownTypeGrace(), clock::now, unknownTypes));
     this.workers =
         new WorkerPool(
             config.serverId(),

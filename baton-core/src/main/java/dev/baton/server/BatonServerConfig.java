@@ -71,6 +71,12 @@ public final class BatonServerConfig {
    */
   public static final Duration DEFAULT_TIMEOUT_GRACE = Duration.ofSeconds(5);
 
+  /**
+   * How long a job of a type this server has no handler for waits for a server that has one: the
+   * length of a rolling deploy, where new code enqueues a type the old servers do not know yet.
+   */
+  public static final Duration DEFAULT_UNKNOWN_TYPE_GRACE = Duration.ofMinutes(10);
+
   /** Outcome counters and server events are recorded when the storage can keep them. */
   public static final boolean DEFAULT_STATS = true;
 
@@ -92,6 +98,7 @@ public final class BatonServerConfig {
   private final Duration reportFlushInterval;
   private final boolean interruptOnCancel;
   private final Duration timeoutGrace;
+  private final Duration unknownTypeGrace;
   private final boolean stats;
 
   private BatonServerConfig(Builder b) {
@@ -116,6 +123,7 @@ public final class BatonServerConfig {
     this.reportFlushInterval = b.reportFlushInterval;
     this.interruptOnCancel = b.interruptOnCancel;
     this.timeoutGrace = b.timeoutGrace;
+    this.unknownTypeGrace = b.unknownTypeGrace;
     this.stats = b.stats;
   }
 
@@ -261,6 +269,17 @@ public final class BatonServerConfig {
   }
 
   /**
+   * A job of a type this server has no handler for, claimed within this time of its creation, is
+   * put back (SCHEDULED, its attempt not spent) for a server that has the handler, after a delay
+   * that grows with the job's age (a quarter of it, 1 s to 1 min); claimed later, it fails for
+   * good. This is what lets a rolling deploy enqueue a new type while old servers still run. {@code
+   * Duration.ZERO}: fail at once. Default 10 minutes.
+   */
+  public Duration unknownTypeGrace() {
+    return unknownTypeGrace;
+  }
+
+  /**
    * Whether the server records per-minute outcome counters and its server events (started, stopped,
    * peers declared dead) for dashboards, when the storage is a {@link
    * dev.baton.storage.StatsStorage}; default true. Counting costs a map increment per job; the
@@ -304,6 +323,8 @@ public final class BatonServerConfig {
         + interruptOnCancel
         + ", timeoutGrace="
         + timeoutGrace
+        + ", unknownTypeGrace="
+        + unknownTypeGrace
         + ", stats="
         + stats;
   }
@@ -326,6 +347,7 @@ public final class BatonServerConfig {
     private Duration reportFlushInterval = DEFAULT_REPORT_FLUSH_INTERVAL;
     private boolean interruptOnCancel = DEFAULT_INTERRUPT_ON_CANCEL;
     private Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
+    private Duration unknownTypeGrace = DEFAULT_UNKNOWN_TYPE_GRACE;
     private boolean stats = DEFAULT_STATS;
 
     private Builder() {}
@@ -416,6 +438,16 @@ public final class BatonServerConfig {
             "timeoutGrace must be at least 1 ms, got " + timeoutGrace);
       }
       this.timeoutGrace = timeoutGrace;
+      return this;
+    }
+
+    /** See {@link BatonServerConfig#unknownTypeGrace()}; zero or positive. */
+    public Builder unknownTypeGrace(Duration unknownTypeGrace) {
+      if (unknownTypeGrace == null || unknownTypeGrace.isNegative()) {
+        throw new IllegalArgumentException(
+            "unknownTypeGrace must be zero (fail at once) or positive, got " + unknownTypeGrace);
+      }
+      this.unknownTypeGrace = unknownTypeGrace;
       return this;
     }
 

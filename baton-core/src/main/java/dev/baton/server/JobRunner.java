@@ -7,7 +7,6 @@ import dev.baton.filter.PerformChain;
 import dev.baton.filter.PerformContext;
 import dev.baton.json.JsonCodec;
 import dev.baton.state.ExceptionInfo;
-import dev.baton.stats.UnknownTypes;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.RunOutcome;
 import java.util.List;
@@ -30,7 +29,7 @@ final class JobRunner {
   private final BooleanSupplier mayWrite;
   private final Liveness liveness;
   private final JobTimeouts timeouts;
-  private final UnknownTypes unknownTypes;
+  private final UnknownTypePolicy unknownTypes;
 
   JobRunner(
       Handlers handlers,
@@ -40,7 +39,7 @@ final class JobRunner {
       BooleanSupplier mayWrite,
       Liveness liveness,
       JobTimeouts timeouts,
-      UnknownTypes unknownTypes) {
+      UnknownTypePolicy unknownTypes) {
     this.timeouts = timeouts;
     this.unknownTypes = unknownTypes;
     this.handlers = handlers;
@@ -233,17 +232,15 @@ final class JobRunner {
   private ElectContext perform(RunningJob job, JobSpec spec, String worker) {
     Handlers.Registered<?> handler = handlers.get(spec.type());
     if (handler == null) {
-      String reason =
-          "no handler registered for job type '"
-              + spec.type()
-              + "' on server "
-              + config.serverId()
-              + " (it handles "
-              + handlers.names()
-              + "); register it and requeue the job";
-      log.error("job {} failed: {}", spec.id(), reason);
-      unknownTypes.failed(spec.type());
-      return new ElectContext(spec, job, null, false, new RunOutcome.Failed(null, reason));
+      RunOutcome outcome =
+          unknownTypes.outcome(
+              spec.type(), job.leased().createdAt(), config.serverId(), handlers.names());
+      if (outcome instanceof RunOutcome.Failed) {
+        log.error("job {} failed: {}", spec.id(), outcome.reason());
+      } else {
+        log.info("job {}: {}", spec.id(), outcome.reason());
+      }
+      return new ElectContext(spec, job, null, false, outcome);
     }
     Object args;
     try {

@@ -79,8 +79,8 @@ public final class StatsFilter implements JobFilter {
     if (outcome instanceof RunOutcome.Succeeded) {
       return Outcome.SUCCEEDED;
     }
-    if (outcome instanceof RunOutcome.Retry) {
-      return Outcome.RETRIED;
+    if (outcome instanceof RunOutcome.Retry r) {
+      return r.spendsAttempt() ? Outcome.RETRIED : null;
     }
     return outcome instanceof RunOutcome.Failed ? Outcome.FAILED : null;
   }

@@ -52,8 +52,8 @@ public final class StatsPlugin extends PeriodicPlugin {
   private volatile boolean pruned;
   private volatile boolean eventFailed;
 
-  /** Unknown-type failures not recorded yet, and when each type was last recorded (nanoTime). */
-  private final Map<String, Long> unknownPending = new HashMap<>();
+  /** Unknown-type counts not recorded yet, and when each type was last recorded (nanoTime). */
+  private final Map<String, UnknownTypes.Counts> unknownPending = new HashMap<>();
 
   private final Map<String, Long> unknownRecorded = new HashMap<>();
 
@@ -115,20 +115,18 @@ public final class StatsPlugin extends PeriodicPlugin {
     event(now(), ServerEvent.Kind.STOPPED, "stopped gracefully");
   }
 
-  /**
-   * Records the unknown-type failures counted so far, per type once a minute unless {@code all}.
-   */
+  /** Records the unknown-type counts so far, per type once a minute unless {@code all}. */
   private synchronized void recordUnknownTypes(boolean all) {
-    unknownTypes.drain().forEach((type, n) -> unknownPending.merge(type, n, Long::sum));
+    UnknownTypes.merge(unknownPending, unknownTypes.drain());
     long now = System.nanoTime();
     for (var it = unknownPending.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Long> pending = it.next();
+      Map.Entry<String, UnknownTypes.Counts> pending = it.next();
       Long last = unknownRecorded.get(pending.getKey());
       if (!all && last != null && now - last < UNKNOWN_TYPE_EVERY.toNanos()) {
         continue;
       }
-      long n = pending.getValue();
-      String detail = UnknownTypes.detail(pending.getKey(), n);
+      long n = pending.getValue().total();
+      String detail = UnknownTypes.detail(pending.getKey(), pending.getValue());
       if (event(
           now(), ServerEvent.Kind.UNKNOWN_TYPE, (int) Math.min(n, Integer.MAX_VALUE), detail)) {
         unknownRecorded.put(pending.getKey(), now);

@@ -25,10 +25,25 @@ public sealed interface RunOutcome {
     }
   }
 
-  /** To SCHEDULED {@code delay} from now (storage clock), with the attempt counter increased. */
-  record Retry(Duration delay, ExceptionInfo error, String reason) implements RunOutcome {
+  /**
+   * To SCHEDULED {@code delay} from now (storage clock), with the attempt counter increased when
+   * {@code spendsAttempt} (a failed attempt to retry); without, the job was not really tried (its
+   * server has no handler for its type, and it waits for one that has).
+   */
+  record Retry(Duration delay, ExceptionInfo error, String reason, boolean spendsAttempt)
+      implements RunOutcome {
     public Retry {
       Objects.requireNonNull(delay, "delay");
+    }
+
+    /** A retry that spends an attempt. */
+    public Retry(Duration delay, ExceptionInfo error, String reason) {
+      this(delay, error, reason, true);
+    }
+
+    /** Put back for later without spending an attempt. */
+    public static Retry postpone(Duration delay, String reason) {
+      return new Retry(delay, null, reason, false);
     }
 
     public JobState target() {

@@ -282,7 +282,7 @@ class SelfFenceTest {
         () -> true,
         liveness,
         timeouts,
-        new dev.baton.stats.UnknownTypes());
+        new UnknownTypePolicy(Duration.ZERO, Instant::now, new dev.baton.stats.UnknownTypes()));
   }
 
   /** A storage that answers heartbeats with {@code answer} and nothing else. */

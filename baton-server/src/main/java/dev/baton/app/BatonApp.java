@@ -216,7 +216,10 @@ public final class BatonApp implements AutoCloseable {
               + unknown.entrySet().stream()
                   .map(e -> e.getKey() + " (" + e.getValue() + ")")
                   .collect(java.util.stream.Collectors.joining(", "))
-              + "; they run only on a server that handles them");
+              + "; they run only on a server that handles them, and fail if none has taken them"
+              + " within "
+              + BatonServerConfig.DEFAULT_UNKNOWN_TYPE_GRACE.toMinutes()
+              + " minutes of their creation");
     }
   }
 

@@ -53,7 +53,13 @@ public final class ServersApi {
     m.put("byServerId", e.byServerId());
     m.put("jobs", e.jobs());
     if (e.kind() == ServerEvent.Kind.UNKNOWN_TYPE) {
-      UnknownTypes.typeOf(e.detail()).ifPresent(type -> m.put("jobType", type));
+      UnknownTypes.parse(e.detail())
+          .ifPresent(
+              parsed -> {
+                m.put("jobType", parsed.getKey());
+                m.put("postponed", parsed.getValue().postponed());
+                m.put("failed", parsed.getValue().failed());
+              });
     }
     m.put("detail", e.detail());
     return m;

@@ -1048,16 +1048,20 @@
     const unknown = new Map();
     for (const e of (serverData && serverData.events) || []) {
       if (e.kind !== 'UNKNOWN_TYPE' || !e.jobType || now() - Date.parse(e.at) > DEAD_RECENT_MS) continue;
-      const u = unknown.get(e.jobType) || { jobs: 0, servers: new Set(), at: e.at };
-      u.jobs += Number(e.jobs) || 0;
+      const u = unknown.get(e.jobType) || { failed: 0, postponed: 0, servers: new Set(), at: e.at };
+      u.failed += Number(e.failed) || 0;
+      u.postponed += Number(e.postponed) || 0;
       u.servers.add(e.serverId);
       if (Date.parse(e.at) > Date.parse(u.at)) u.at = e.at;
       unknown.set(e.jobType, u);
     }
     for (const [type, u] of unknown) {
-      out.push(el('div', { class: 'problem bad', 'data-testid': 'problem', 'data-kind': 'unknown-type', 'data-type': type },
-        el('span', { class: 'what' }, `${num(u.jobs)} ${u.jobs === 1 ? 'job' : 'jobs'} of type “${type}” failed: ${[...u.servers].join(', ')} ${u.servers.size === 1 ? 'has' : 'have'} no handler for it. Register it and requeue. `, timeEl(u.at)),
-        jobsLink({ state: 'FAILED', type }, 'Show →')));
+      const parts = [];
+      if (u.failed > 0) parts.push(`${num(u.failed)} ${u.failed === 1 ? 'job' : 'jobs'} failed`);
+      if (u.postponed > 0) parts.push(`${num(u.postponed)} ${u.postponed === 1 ? 'run was' : 'runs were'} put back for a server that has it`);
+      out.push(el('div', { class: u.failed > 0 ? 'problem bad' : 'problem', 'data-testid': 'problem', 'data-kind': 'unknown-type', 'data-type': type },
+        el('span', { class: 'what' }, `Job type “${type}” has no handler on ${[...u.servers].join(', ')}: ${parts.join(', ')}. Register it${u.failed > 0 ? ' and requeue the failed jobs' : ''}. `, timeEl(u.at)),
+        jobsLink(u.failed > 0 ? { state: 'FAILED', type } : { type }, 'Show →')));
     }
     for (const e of (serverData && serverData.events) || []) {
       if (e.kind !== 'DECLARED_DEAD' || now() - Date.parse(e.at) > DEAD_RECENT_MS) continue;

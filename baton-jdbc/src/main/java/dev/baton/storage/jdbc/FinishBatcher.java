@@ -261,7 +261,7 @@ final class FinishBatcher implements AutoCloseable {
         o.target().name(),
         expireUs,
         runUs,
-        o instanceof RunOutcome.Retry ? 1 : 0,
+        o instanceof RunOutcome.Retry r && r.spendsAttempt() ? 1 : 0,
         c.worker(),
         o.reason() == null ? "" : o.reason(),
         error == null ? null : error.type(),

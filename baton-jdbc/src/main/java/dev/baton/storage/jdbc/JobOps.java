@@ -260,7 +260,7 @@ final class JobOps {
       error = f.error();
     } else if (outcome instanceof RunOutcome.Retry r) {
       runAt = now.plus(r.delay());
-      attempt++;
+      attempt += r.spendsAttempt() ? 1 : 0;
       error = r.error();
     }
     // Released keeps its queue position: ahead of everything enqueued after it.

@@ -391,7 +391,9 @@ final class Transitions {
       toFinal(job, JobState.DELETED, now, server, worker, d.reason(), null, d.retention());
     } else if (outcome instanceof RunOutcome.Retry r) {
       releasePermits(job, !keepsPermitsWhenLeaving(job), now);
-      job.attempt++;
+      if (r.spendsAttempt()) {
+        job.attempt++;
+      }
       job.runAt = now.plus(r.delay());
       table.move(job, JobState.SCHEDULED, now, server, worker, r.reason(), r.error());
     } else {

@@ -308,7 +308,7 @@ public final class RedisStorage
       kind = "S";
       duration = o.retention();
     } else if (outcome instanceof RunOutcome.Retry o) {
-      kind = "R";
+      kind = o.spendsAttempt() ? "R" : "P";
       duration = o.delay();
       error = o.error();
     } else if (outcome instanceof RunOutcome.Failed o) {

@@ -1129,7 +1129,8 @@ end})
 
 -- ---------------------------------------------------------------- finishing (finish, finishAll)
 -- Leaves PROCESSING as the outcome says, only under exactly this lease (owner and token): kind S
--- succeeded, R retry, F failed, D deleted, L released; dur is the retention or retry delay (us).
+-- succeeded, R retry, P postponed (a retry that spends no attempt), F failed, D deleted, L
+-- released; dur is the retention or retry delay (us).
 -- Returns 1, or 0 when the lease is no longer held. The caller publishes.
 -- PROCESSING to SUCCEEDED under a lease already checked: state, owner and expiry in one HSET,
 -- history in one APPEND, the index changes batched (flush).
@@ -1194,9 +1195,11 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
   end
   redis.call('SREM', P .. 'sj:' .. server, j.id)
   redis.call('HDEL', J(j.id), 'owner')
-  if kind == 'R' then
+  if kind == 'R' or kind == 'P' then
     X.releasePermits(j, true)
-    redis.call('HSET', J(j.id), 'att', tonumber(j.att) + 1)
+    if kind == 'R' then
+      redis.call('HSET', J(j.id), 'att', tonumber(j.att) + 1)
+    end
     setState(j, 'SCHEDULED')
     X.schedule(j, NOW + dur)
     history(j.id, 'SCHEDULED', server, worker, reason, et, em, es)

@@ -1,6 +1,7 @@
 package dev.baton.tck.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.client.EnqueueResult;
 import dev.baton.client.JobView;
@@ -50,7 +51,9 @@ public abstract class BadInputSuite extends ServerSuite {
   static final JobType<Count> UNKNOWN = JobType.of("tck.not-handled-here", Count.class);
 
   private BatonServer startCounter() {
-    return startServer(fastConfig("strict").build(), b -> b.handle(COUNT, (args, ctx) -> {}));
+    return startServer(
+        fastConfig("strict").unknownTypeGrace(Duration.ZERO).build(),
+        b -> b.handle(COUNT, (args, ctx) -> {}));
   }
 
   @Test
@@ -86,18 +89,78 @@ public abstract class BadInputSuite extends ServerSuite {
     server.close();
 
     StatsStorage stats = (StatsStorage) storage();
-    Map<String, Integer> failedByType = new TreeMap<>();
+    Map<String, Long> failedByType = new TreeMap<>();
     for (ServerEvent e : stats.serverEvents(StatsStorage.KEPT_EVENTS)) {
       if (e.kind() == ServerEvent.Kind.UNKNOWN_TYPE && e.serverId().equals("strict")) {
-        String type = UnknownTypes.typeOf(e.detail()).orElseThrow();
-        failedByType.merge(type, e.jobs(), Integer::sum);
-        assertThat(e.detail()).contains("register it and requeue");
+        Map.Entry<String, UnknownTypes.Counts> parsed =
+            UnknownTypes.parse(e.detail()).orElseThrow(() -> new AssertionError(e.detail()));
+        failedByType.merge(parsed.getKey(), parsed.getValue().failed(), Long::sum);
+        assertThat(parsed.getValue().postponed()).isZero();
+        assertThat(e.jobs()).isEqualTo((int) parsed.getValue().total());
+        assertThat(e.detail()).contains("register it and requeue the failed jobs");
       }
     }
     assertThat(failedByType)
         .as("every failure counted once, per type, by the end of the server")
         .containsExactlyEntriesOf(
-            new TreeMap<>(Map.of("tck.not-handled-here", 3, "tck.also-not-handled", 1)));
+            new TreeMap<>(Map.of("tck.not-handled-here", 3L, "tck.also-not-handled", 1L)));
+  }
+
+  @Test
+  void duringARollingDeployAJobOfANewTypeWaitsForAServerThatHasItsHandler() {
+    startServer(
+        fastConfig("old").unknownTypeGrace(Duration.ofMinutes(1)).build(),
+        b -> b.handle(COUNT, (args, ctx) -> {}));
+    JobId id = client().enqueue(UNKNOWN, new Count(1)).id();
+    await("put back by the old server")
+        .atMost(PROMPTLY)
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> !entries(view(id), JobState.SCHEDULED).isEmpty());
+    StateEntry putBack = entries(view(id), JobState.SCHEDULED).get(0);
+    assertThat(putBack.serverId()).isEqualTo("old");
+    assertThat(putBack.reason())
+        .contains("no handler registered for job type 'tck.not-handled-here' on server old")
+        .contains("put back for a server that has one, again in 1s")
+        .contains("no attempt spent");
+    assertThat(view(id).attempt()).isEqualTo(1);
+
+    List<String> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    startServer(
+        fastConfig("new").build(),
+        b ->
+            b.handle(COUNT, (args, ctx) -> {})
+                .handle(UNKNOWN, (args, ctx) -> ranOn.add(ctx.serverId())));
+    await("run by the new server")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> view(id).state() == JobState.SUCCEEDED);
+    JobView done = view(id);
+    assertThat(ranOn).containsExactly("new");
+    assertThat(done.attempt()).as("the old server's turns spent no attempt").isEqualTo(1);
+    assertThat(entries(done, JobState.FAILED)).isEmpty();
+    assertThat(done.lastEntry().serverId()).isEqualTo("new");
+  }
+
+  @Test
+  void aJobOfATypeNoServerHandlesFailsOnceTheGraceIsOver() {
+    startServer(
+        fastConfig("lonely").unknownTypeGrace(Duration.ofSeconds(2)).build(),
+        b -> b.handle(COUNT, (args, ctx) -> {}));
+    JobId id = client().enqueue(UNKNOWN, new Count(1)).id();
+    await("failed after the grace")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> view(id).state() == JobState.FAILED);
+    JobView failed = view(id);
+    assertThat(failed.attempt()).isEqualTo(1);
+    assertThat(entries(failed, JobState.SCHEDULED)).as("put back while in its grace").isNotEmpty();
+    assertThat(failed.lastEntry().reason())
+        .contains("no handler registered for job type 'tck.not-handled-here' on server lonely")
+        .contains("no server that has one took it within 2s of its creation")
+        .contains("register it and requeue the job");
+    assertThat(Duration.between(failed.history().get(0).at(), failed.lastEntry().at()).toMillis())
+        .as("not before its grace")
+        .isGreaterThanOrEqualTo(2_000);
   }
 
   @Test
