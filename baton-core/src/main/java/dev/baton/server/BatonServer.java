@@ -92,6 +92,13 @@ public final class BatonServer implements AutoCloseable {
   private BatonServer(Builder b) {
     this.storage = b.storage;
     this.config = b.config;
+    if (config.failedRetention().isPresent()
+        && !(storage instanceof dev.baton.storage.JobMonitor)) {
+      throw new IllegalArgumentException(
+          "failedRetention needs a storage that can list jobs (a JobMonitor); "
+              + storage.getClass().getName()
+              + " is not one");
+    }
     this.json = b.json;
     this.specs = new JobSpecFactory(json);
     this.liveness = new Liveness(b.ticker, config);
@@ -121,7 +128,8 @@ public final class BatonServer implements AutoCloseable {
             List.of(
                 new PromotionPlugin(config.promotionInterval()),
                 new RescuePlugin(config.serverTimeout(), config.rescueInterval(), config.stats()),
-                new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()),
+                new RetentionPlugin(
+                    config.purgeInterval(), config.purgeBatchSize(), config.failedRetention()),
                 new dev.baton.recurring.RecurringPlugin()));
     if (counters != null) {
       String detail = "queues " + config.queues() + ", " + config.workers() + " workers";
