@@ -5,6 +5,7 @@ import dev.baton.job.JobId;
 import dev.baton.job.JobOptions;
 import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
+import dev.baton.state.JobState;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.JobSpec;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and steers jobs: enqueue, schedule, continue, enqueue a batch in one storage call,
@@ -32,6 +35,8 @@ import java.util.Optional;
  * IllegalArgumentException} or {@link BatonException} naming the job type and the problem.
  */
 public final class BatonClient {
+  private static final Logger log = LoggerFactory.getLogger(BatonClient.class);
+
   /** Largest JSON of one job's arguments accepted by default: 512 KiB. */
   public static final int DEFAULT_MAX_ARGUMENT_BYTES = 512 * 1024;
 
@@ -42,12 +47,14 @@ public final class BatonClient {
   private final JobSpecFactory specs;
   private final int maxArgumentBytes;
   private final Duration deleteRetention;
+  private final List<ClientListener> listeners;
 
   private BatonClient(Builder b) {
     this.storage = b.storage;
     this.specs = new JobSpecFactory(b.json);
     this.maxArgumentBytes = b.maxArgumentBytes;
     this.deleteRetention = b.deleteRetention;
+    this.listeners = List.copyOf(b.listeners);
   }
 
   /** A client with the default codec and limits. */
@@ -151,7 +158,9 @@ public final class BatonClient {
    * if the job is unknown or already deleted.
    */
   public boolean delete(JobId id) {
-    return storage.delete(id, "deleted by a client", deleteRetention).isPresent();
+    Optional<JobState> previous = storage.delete(id, "deleted by a client", deleteRetention);
+    previous.ifPresent(state -> tell(l -> l.onDeleted(id, state)));
+    return previous.isPresent();
   }
 
   /**
@@ -173,7 +182,25 @@ public final class BatonClient {
 
   private List<EnqueueResult> create(List<NewJob> jobs) {
     List<CreateResult> results = storage.create(jobs);
+    if (!listeners.isEmpty()) {
+      for (int i = 0; i < jobs.size() && i < results.size(); i++) {
+        JobSpec spec = jobs.get(i).spec();
+        CreateResult result = results.get(i);
+        tell(l -> l.onCreated(spec, result));
+      }
+    }
     return results.stream().map(EnqueueResult::of).toList();
+  }
+
+  /** A listener's failure must not turn a done create or delete into an exception. */
+  private void tell(java.util.function.Consumer<ClientListener> call) {
+    for (ClientListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("client listener {} threw; skipped", listener, e);
+      }
+    }
   }
 
   private NewJob newJob(JobRequest r, String reason) {
@@ -212,6 +239,7 @@ public final class BatonClient {
     private JsonCodec json = new JsonCodec();
     private int maxArgumentBytes = DEFAULT_MAX_ARGUMENT_BYTES;
     private Duration deleteRetention = DEFAULT_DELETE_RETENTION;
+    private final List<ClientListener> listeners = new ArrayList<>();
 
     private Builder(JobStorage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -238,6 +266,12 @@ public final class BatonClient {
                 + retention);
       }
       this.deleteRetention = retention;
+      return this;
+    }
+
+    /** Adds a listener told of every job this client created or deleted (metrics, audit). */
+    public Builder listener(ClientListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
