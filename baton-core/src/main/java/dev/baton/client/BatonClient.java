@@ -216,6 +216,7 @@ public final class BatonClient {
               + maxArgumentBytes
               + "; store large data elsewhere and pass a reference");
     }
+    spec = JobMeta.withSchedule(specs.json(), spec, r.runAt(), r.delay());
     return new NewJob(spec, r.runAt(), r.delay(), reason);
   }
 

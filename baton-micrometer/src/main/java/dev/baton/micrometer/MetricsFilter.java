@@ -1,10 +1,12 @@
 package dev.baton.micrometer;
 
+import dev.baton.client.JobMeta;
 import dev.baton.filter.AppliedContext;
 import dev.baton.filter.JobFilter;
 import dev.baton.filter.PerformChain;
 import dev.baton.filter.PerformContext;
 import dev.baton.job.JobContext;
+import dev.baton.json.JsonCodec;
 import dev.baton.micrometer.JobMeters.Outcome;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.RunOutcome;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MetricsFilter implements JobFilter {
   private final JobMeters meters;
+  private final JsonCodec json = new JsonCodec();
 
   /** Handler times of runs not applied yet, by the running job (compared by identity). */
   private final Map<JobContext, Long> runNanos = new ConcurrentHashMap<>();
@@ -46,16 +49,20 @@ final class MetricsFilter implements JobFilter {
   }
 
   /**
-   * Creation to start of a job's first attempt, on the storage's clock; null when that is not a
-   * queue wait: a retry (when it became due is not known here), a continuation (it waited for its
-   * parent), or a job whose creation time is unknown.
+   * From when the job became ready (its creation, or the time it was scheduled for) to its first
+   * start, on the storage's clock; null when the run is not a job's first start, whose wait is not
+   * known here: a retry (when it became due), a run after a requeue, rescue or release (the fencing
+   * token, bumped on every claim, is past 1), a continuation (it waited for its parent).
    */
-  private static Duration firstWait(JobSpec spec, JobContext job) {
-    Instant created = job.createdAt();
-    if (job.attempt() != 1 || spec.parent() != null || created == null) {
+  private Duration firstWait(JobSpec spec, JobContext job) {
+    if (job.fencingToken() != 1 || job.attempt() != 1 || spec.parent() != null) {
       return null;
     }
-    Duration wait = Duration.between(created, job.storageNow());
+    Instant ready = JobMeta.readyAt(json, spec, job.createdAt());
+    if (ready == null) {
+      return null;
+    }
+    Duration wait = Duration.between(ready, job.storageNow());
     return wait.isNegative() ? Duration.ZERO : wait;
   }
 

@@ -206,6 +206,30 @@ abstract class MetricsScenario {
   }
 
   @Test
+  void theQueueWaitStartsWhenAScheduledJobIsDueAndCountsFirstStartsOnly() {
+    started(server("default").handle(OK, (a, ctx) -> {}));
+    long before = System.nanoTime();
+    var id = client.schedule(OK, new Args(1), Duration.ofMillis(1500)).id();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(count(BatonMetrics.SUCCEEDED, "ok", "default")).isEqualTo(1));
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isGreaterThan(Duration.ofMillis(1500));
+    assertThat(wait("ok", "default").count()).isEqualTo(1);
+    assertThat(wait("ok", "default").max(TimeUnit.MILLISECONDS))
+        .as("the wait after it was due (promotion every 500 ms), not the 1.5 s delay")
+        .isLessThan(1400);
+
+    assertThat(client.requeue(id)).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(count(BatonMetrics.SUCCEEDED, "ok", "default")).isEqualTo(2));
+    assertThat(wait("ok", "default").count()).as("a requeued job's wait is not known").isEqualTo(1);
+    assertThat(execution("ok", "default", "succeeded").count()).isEqualTo(2);
+  }
+
+  @Test
   void deletesThroughTheClientAreCountedWithTheJobsTags() {
     var id = client.schedule(BOOM, new Args(1), Duration.ofHours(1)).id();
     assertThat(client.delete(id)).isTrue();
