@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -192,6 +194,34 @@ public final class BatonClient {
     return results.stream().map(EnqueueResult::of).toList();
   }
 
+  /** The headers the listeners add to a job about to be created; bad entries are dropped. */
+  private Map<String, String> headers(JobSpec spec) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    tell(
+        l ->
+            l.onCreating(
+                spec,
+                (key, value) -> {
+                  if (key == null
+                      || value == null
+                      || key.length() > JobMeta.MAX_HEADER_KEY_CHARS
+                      || value.length() > JobMeta.MAX_HEADER_VALUE_CHARS) {
+                    log.warn(
+                        "client listener {} gave job {} a header that is null or too long (key"
+                            + " {} chars, value {} chars, at most {} and {}); dropped",
+                        l,
+                        spec.id(),
+                        key == null ? 0 : key.length(),
+                        value == null ? 0 : value.length(),
+                        JobMeta.MAX_HEADER_KEY_CHARS,
+                        JobMeta.MAX_HEADER_VALUE_CHARS);
+                  } else {
+                    headers.put(key, value);
+                  }
+                }));
+    return headers;
+  }
+
   /** A listener's failure must not turn a done create or delete into an exception. */
   private void tell(java.util.function.Consumer<ClientListener> call) {
     for (ClientListener listener : listeners) {
@@ -217,6 +247,9 @@ public final class BatonClient {
               + "; store large data elsewhere and pass a reference");
     }
     spec = JobMeta.withSchedule(specs.json(), spec, r.runAt(), r.delay());
+    if (!listeners.isEmpty()) {
+      spec = JobMeta.withHeaders(specs.json(), spec, headers(spec));
+    }
     return new NewJob(spec, r.runAt(), r.delay(), reason);
   }
 

@@ -16,6 +16,17 @@ import dev.baton.storage.JobSpec;
  */
 public interface ClientListener {
   /**
+   * Before the job is created: may add headers, string entries kept with the job (in its meta JSON,
+   * which storages store but never read) and readable on the server with {@link JobMeta#headers},
+   * for a trace context, a tenant, a request id. Entries with a key over {@value
+   * JobMeta#MAX_HEADER_KEY_CHARS} or a value over {@value JobMeta#MAX_HEADER_VALUE_CHARS}
+   * characters are dropped with a WARN. A job with no headers stores none.
+   *
+   * @param headers where to put them ({@code headers.accept(key, value)})
+   */
+  default void onCreating(JobSpec spec, java.util.function.BiConsumer<String, String> headers) {}
+
+  /**
    * After a create call returned: once per job asked for, in request order, with its result (a
    * duplicate is a result too, see {@link CreateResult#isDuplicate()}).
    */

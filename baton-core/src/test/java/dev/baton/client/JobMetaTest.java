@@ -38,4 +38,17 @@ class JobMetaTest {
     assertThat(JobMeta.readyAt(json, delayed, created)).isEqualTo(created.plusSeconds(30));
     assertThat(JobMeta.readyAt(json, spec("not json"), created)).isEqualTo(created);
   }
+
+  @Test
+  void headersAreKeptBesideTheCoresOwnEntries() {
+    JobSpec delayed = JobMeta.withSchedule(json, spec("{}"), null, Duration.ofSeconds(30));
+    JobSpec withHeaders =
+        JobMeta.withHeaders(json, delayed, java.util.Map.of("traceparent", "00-abc-def-01"));
+    assertThat(JobMeta.headers(json, withHeaders))
+        .containsExactly(java.util.Map.entry("traceparent", "00-abc-def-01"));
+    assertThat(JobMeta.readyAt(json, withHeaders, created)).isEqualTo(created.plusSeconds(30));
+    assertThat(JobMeta.withHeaders(json, delayed, java.util.Map.of())).isSameAs(delayed);
+    assertThat(JobMeta.headers(json, spec("{}"))).isEmpty();
+    assertThat(JobMeta.headers(json, spec("{\"headers\":7}"))).isEmpty();
+  }
 }
