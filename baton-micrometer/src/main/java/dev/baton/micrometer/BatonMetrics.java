@@ -59,7 +59,6 @@ public final class BatonMetrics {
 
   private final MeterRegistry registry;
   private final Tags common;
-  private final int maxQueues;
   private final Duration gaugeRefresh;
   private final JobMeters meters;
   private final JobFilter filter;
@@ -68,7 +67,6 @@ public final class BatonMetrics {
   private BatonMetrics(Builder b) {
     this.registry = b.registry;
     this.common = b.tags;
-    this.maxQueues = b.maxQueues;
     this.gaugeRefresh = b.gaugeRefresh;
     this.meters = new JobMeters(registry, common, b.maxJobTypes, b.maxQueues, b.histograms);
     this.filter = new MetricsFilter(meters);
@@ -128,7 +126,7 @@ public final class BatonMetrics {
         Objects.requireNonNull(monitor, "monitor"),
         registry,
         common,
-        maxQueues,
+        meters.queues(),
         gaugeRefresh,
         System::nanoTime);
   }

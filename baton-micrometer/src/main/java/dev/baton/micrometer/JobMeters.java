@@ -30,17 +30,27 @@ final class JobMeters {
     this.histograms = histograms;
   }
 
-  /** The meters of jobs of {@code type} on {@code queue}. */
+  /**
+   * The meters of jobs of {@code type} on {@code queue}. Keyed by the capped values, so the maps
+   * stay as small as the registry however many types and queues come along.
+   */
   ForPair of(String type, String queue) {
-    Map<String, ForPair> byQueue = byType.get(type);
+    String t = types.of(type);
+    String q = queues.of(queue);
+    Map<String, ForPair> byQueue = byType.get(t);
     if (byQueue == null) {
-      byQueue = byType.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+      byQueue = byType.computeIfAbsent(t, k -> new ConcurrentHashMap<>());
     }
-    ForPair meters = byQueue.get(queue);
+    ForPair meters = byQueue.get(q);
     if (meters == null) {
-      meters = byQueue.computeIfAbsent(queue, q -> new ForPair(types.of(type), queues.of(q)));
+      meters = byQueue.computeIfAbsent(q, k -> new ForPair(t, k));
     }
     return meters;
+  }
+
+  /** The queue names tagged as themselves, shared with the gauges so both fold the same ones. */
+  BoundedValues queues() {
+    return queues;
   }
 
   /** How a run's outcome is named in the {@code outcome} tag of {@value BatonMetrics#EXECUTION}. */

@@ -50,13 +50,13 @@ public final class StorageGauges {
       JobMonitor monitor,
       MeterRegistry registry,
       Tags common,
-      int maxQueues,
+      BoundedValues queueNames,
       Duration refresh,
       LongSupplier nanoTime) {
     this.monitor = monitor;
     this.registry = registry;
     this.common = common;
-    this.queueNames = new BoundedValues(maxQueues);
+    this.queueNames = queueNames;
     this.refreshNanos = refresh.toNanos();
     this.nanoTime = nanoTime;
     Gauge.builder(

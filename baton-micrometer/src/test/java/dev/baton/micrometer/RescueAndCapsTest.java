@@ -91,6 +91,13 @@ class RescueAndCapsTest {
     assertThat(count("other", "default")).isEqualTo(2);
     assertThat(count("a", "other")).isEqualTo(1);
     assertThat(registry.find(BatonMetrics.ENQUEUED).counters()).hasSize(4);
+
+    metrics.bindStorage(storage).refresh(); // the gauges fold the same queues
+    assertThat(registry.get(BatonMetrics.QUEUE_DEPTH).tag("queue", "default").gauge().value())
+        .isEqualTo(5);
+    assertThat(registry.get(BatonMetrics.QUEUE_DEPTH).tag("queue", "other").gauge().value())
+        .isEqualTo(1);
+    assertThat(registry.find(BatonMetrics.QUEUE_DEPTH).gauges()).hasSize(2);
   }
 
   @Test
@@ -114,7 +121,7 @@ class RescueAndCapsTest {
             counting,
             registry,
             io.micrometer.core.instrument.Tags.empty(),
-            10,
+            new BoundedValues(10),
             Duration.ofSeconds(10),
             now::get);
     for (int i = 0; i < 5; i++) {
