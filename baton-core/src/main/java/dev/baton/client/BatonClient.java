@@ -303,7 +303,10 @@ public final class BatonClient {
       return this;
     }
 
-    /** Adds a listener told of every job this client created or deleted (metrics, audit). */
+    /**
+     * Adds a listener that may add headers to each job before it is created and is told of every
+     * job this client created or deleted (metrics, tracing, audit); listeners run in this order.
+     */
     public Builder listener(ClientListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;

@@ -6,10 +6,11 @@ import dev.baton.storage.CreateResult;
 import dev.baton.storage.JobSpec;
 
 /**
- * Hears what a {@link BatonClient} did, after the storage answered: the client-side counterpart of
- * a server's {@link dev.baton.filter.JobFilter}, for metrics and audit. Every method has an empty
- * default. Listeners run on the caller's thread, in the order they were added, and must be quick; a
- * listener that throws is logged and skipped, and the client's call still returns its result.
+ * Hears what a {@link BatonClient} does: before a job is created (to add headers to it) and after
+ * the storage answered a create or a delete; the client-side counterpart of a server's {@link
+ * dev.baton.filter.JobFilter}, for metrics, tracing and audit. Every method has an empty default.
+ * Listeners run on the caller's thread, in the order they were added, and must be quick; a listener
+ * that throws is logged and skipped, and the client's call still returns its result.
  *
  * <p>Only what goes through the client is heard: jobs created by recurring triggers, and deletes
  * made on the storage directly (the dashboard's), are not.
