@@ -33,13 +33,14 @@ public class BatonAutoConfiguration {
       ClassUtils.isPresent("dev.baton.storage.jdbc.JdbcStorage", null);
   private static final boolean TX_PRESENT =
       ClassUtils.isPresent(
-          "org.springframework.transaction.support.TransactionSynchronizationManager", null)
+              "org.springframework.transaction.support.TransactionSynchronizationManager", null)
           && ClassUtils.isPresent("org.springframework.jdbc.datasource.DataSourceUtils", null);
 
   /** The storage {@code baton.storage.type} names (closed with the context). */
   @Bean
   @ConditionalOnMissingBean(JobStorage.class)
-  public JobStorage batonStorage(BatonProperties properties, ObjectProvider<DataSource> dataSource) {
+  public JobStorage batonStorage(
+      BatonProperties properties, ObjectProvider<DataSource> dataSource) {
     BatonProperties.Storage p = properties.getStorage();
     BatonProperties.StorageType type = p.getType();
     DataSource ds = dataSource.getIfUnique();

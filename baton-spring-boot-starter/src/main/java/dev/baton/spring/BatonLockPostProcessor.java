@@ -2,9 +2,9 @@ package dev.baton.spring;
 
 import dev.baton.concurrency.BatonLocks;
 import java.util.function.Supplier;
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
-import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 
 /**
  * Proxies beans that have {@link BatonLock} methods (as Spring's {@code @Async} support does), so

@@ -39,7 +39,9 @@ public class BatonProperties implements Validator {
 
   /** Which storage backs the client, the server and the dashboard. */
   public enum StorageType {
-    /** The application's {@code DataSource} (PostgreSQL or H2), or {@code baton.storage.jdbc.url}. */
+    /**
+     * The application's {@code DataSource} (PostgreSQL or H2), or {@code baton.storage.jdbc.url}.
+     */
     JDBC,
     /** Redis at {@code baton.storage.redis.uri}. */
     REDIS,
@@ -78,8 +80,9 @@ public class BatonProperties implements Validator {
   /** JDBC storage settings. */
   public static class Jdbc {
     /**
-     * A JDBC URL of a database for Baton alone (jdbc:postgresql:... or jdbc:h2:...;MODE=PostgreSQL).
-     * Unset: the application's own DataSource, which also gives transactional enqueue.
+     * A JDBC URL of a database for Baton alone (jdbc:postgresql:... or
+     * jdbc:h2:...;MODE=PostgreSQL). Unset: the application's own DataSource, which also gives
+     * transactional enqueue.
      */
     private String url;
 
@@ -423,8 +426,8 @@ public class BatonProperties implements Validator {
     private Duration deleteRetention = Duration.ofDays(1);
 
     /**
-     * On the JDBC storage over the application's DataSource: an enqueue inside a Spring
-     * transaction is written on that transaction's connection and commits or rolls back with it.
+     * On the JDBC storage over the application's DataSource: an enqueue inside a Spring transaction
+     * is written on that transaction's connection and commits or rolls back with it.
      */
     private boolean joinTransactions = true;
 
@@ -521,24 +524,30 @@ public class BatonProperties implements Validator {
     try {
       p.server.toConfig();
     } catch (IllegalArgumentException e) {
-      errors.rejectValue("server." + field(e.getMessage()), "invalid", e.getMessage());
+      String f = field(e.getMessage());
+      errors.rejectValue("server." + f, "invalid", property("server", f) + ": " + e.getMessage());
     }
     try {
       p.client.applyTo(BatonClient.builder(new dev.baton.storage.memory.InMemoryStorage()));
     } catch (IllegalArgumentException e) {
       String f = e.getMessage().contains("etention") ? "deleteRetention" : "maxArgumentBytes";
-      errors.rejectValue("client." + f, "invalid", e.getMessage());
+      errors.rejectValue("client." + f, "invalid", property("client", f) + ": " + e.getMessage());
     }
     String path = p.dashboard.path;
     if (path == null || !path.matches("(/[A-Za-z0-9._~-]+)+")) {
       errors.rejectValue(
           "dashboard.path",
           "invalid",
-          "the dashboard path must start with / and name at least one segment, like /baton;"
+          "baton.dashboard.path: the dashboard path must start with / and name at least one segment, like /baton;"
               + " got '"
               + path
               + "'");
     }
+  }
+
+  /** {@code baton.server.server-timeout} for {@code ("server", "serverTimeout")}. */
+  private static String property(String group, String field) {
+    return "baton." + group + "." + field.replaceAll("([A-Z])", "-$1").toLowerCase();
   }
 
   /** The server setting a {@link BatonServerConfig} message is about (it names it first). */

@@ -17,8 +17,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Builds the Baton server when the application context has created every bean (so every handler
- * bean and {@link Recurring} method is known), starts it, and closes it gracefully when the
- * context stops: claiming stops, running jobs' tokens fire, what still runs after {@code
+ * bean and {@link Recurring} method is known), starts it, and closes it gracefully when the context
+ * stops: claiming stops, running jobs' tokens fire, what still runs after {@code
  * baton.server.shutdown-grace} is handed back to the head of its queue, then the context goes on
  * closing the storage and the beans the handlers use.
  *

@@ -13,9 +13,9 @@ import org.springframework.core.ResolvableType;
 
 /**
  * Pairs the application's {@link JobHandler} beans with their {@link JobType}s: a {@link
- * BatonJobHandler} names its type; any other handler bean is matched, by its generic argument
- * type, to the one {@code JobType} bean with that argument class. Every handler bean must find
- * exactly one type and every type at most one handler, or the start fails naming the beans.
+ * BatonJobHandler} names its type; any other handler bean is matched, by its generic argument type,
+ * to the one {@code JobType} bean with that argument class. Every handler bean must find exactly
+ * one type and every type at most one handler, or the start fails naming the beans.
  */
 final class HandlerBeans {
   /** One handler with its type. */
@@ -88,7 +88,9 @@ final class HandlerBeans {
               + "' runs arguments of "
               + wanted.getName()
               + ", and "
-              + (matches.isEmpty() ? "no JobType bean has them" : "JobType beans " + matches + " all have them")
+              + (matches.isEmpty()
+                  ? "no JobType bean has them"
+                  : "JobType beans " + matches + " all have them")
               + "; declare exactly one JobType bean with that argument class, or implement"
               + " BatonJobHandler to name the type");
     }
@@ -97,7 +99,8 @@ final class HandlerBeans {
 
   /** The generic of a {@code @Bean JobHandler<X> h()} method (a lambda loses it at runtime). */
   private static Class<?> declaredArguments(ListableBeanFactory beans, String name) {
-    if (!(beans instanceof org.springframework.beans.factory.config.ConfigurableListableBeanFactory c)) {
+    if (!(beans
+        instanceof org.springframework.beans.factory.config.ConfigurableListableBeanFactory c)) {
       return null;
     }
     var definition = c.getMergedBeanDefinition(name);

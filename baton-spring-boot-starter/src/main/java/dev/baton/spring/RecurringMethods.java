@@ -19,9 +19,9 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Collects {@link Recurring} methods as beans are created; the server configuration turns each
- * into a job type ({@code recurring.<id>}, no arguments), a handler calling the method, and a
- * recurring definition saved at start.
+ * Collects {@link Recurring} methods as beans are created; the server configuration turns each into
+ * a job type ({@code recurring.<id>}, no arguments), a handler calling the method, and a recurring
+ * definition saved at start.
  */
 public final class RecurringMethods implements BeanPostProcessor {
   /** Prefix of the job type of a {@link Recurring} method. */
