@@ -88,15 +88,21 @@ class BatonLockTest {
                               .atMost(Duration.ofSeconds(60))
                               .until(
                                   () ->
-                                      LEDGER.stream().filter(r -> r.instance().equals("a")).count() >= 5
-                                          && LEDGER.stream().filter(r -> r.instance().equals("b")).count() >= 5);
+                                      LEDGER.stream().filter(r -> r.instance().equals("a")).count()
+                                              >= 5
+                                          && LEDGER.stream()
+                                                  .filter(r -> r.instance().equals("b"))
+                                                  .count()
+                                              >= 5);
                         }));
     List<Run> runs = new ArrayList<>(LEDGER);
     runs.sort(Comparator.comparingLong(Run::start));
     for (int i = 1; i < runs.size(); i++) {
       Run before = runs.get(i - 1);
       Run run = runs.get(i);
-      assertThat(run.start()).as("%s started before %s ended", run, before).isGreaterThan(before.end());
+      assertThat(run.start())
+          .as("%s started before %s ended", run, before)
+          .isGreaterThan(before.end());
       assertThat(run.token()).as("token of %s after %s", run, before).isGreaterThan(before.token());
     }
     new JdbcTemplate(
