@@ -150,6 +150,17 @@ public class BatonProperties implements Validator {
     /** Whether the URI names a Redis Cluster. */
     private boolean cluster = false;
 
+    /** Longest wait for one Redis command; shorter than the server's self-fence (6s by default). */
+    private Duration commandTimeout = Duration.ofSeconds(4);
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+
     public String getUri() {
       return uri;
     }

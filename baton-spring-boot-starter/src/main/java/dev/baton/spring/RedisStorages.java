@@ -12,6 +12,7 @@ final class RedisStorages {
         .uri(r.getUri())
         .namespace(r.getNamespace())
         .cluster(r.isCluster())
+        .commandTimeout(r.getCommandTimeout())
         .build();
   }
 }

@@ -78,8 +78,11 @@ class BatonPropertiesTest {
           assertThat(client.getMaxArgumentBytes())
               .isEqualTo(BatonClient.DEFAULT_MAX_ARGUMENT_BYTES);
           assertThat(client.getDeleteRetention()).isEqualTo(BatonClient.DEFAULT_DELETE_RETENTION);
-          assertThat(new BatonProperties().getStorage().getRedis().getUri())
-              .isEqualTo(RedisStorage.Builder.DEFAULT_URI);
+          BatonProperties.Redis redis = new BatonProperties().getStorage().getRedis();
+          assertThat(redis.getUri()).isEqualTo(RedisStorage.Builder.DEFAULT_URI);
+          assertThat(redis.getNamespace()).isEqualTo(RedisStorage.Builder.DEFAULT_NAMESPACE);
+          assertThat(redis.getCommandTimeout())
+              .isEqualTo(RedisStorage.Builder.DEFAULT_COMMAND_TIMEOUT);
         });
   }
 

@@ -43,7 +43,8 @@ class HealthAndShutdownTest {
               "baton.storage.type=redis",
               "baton.storage.redis.uri=redis://127.0.0.1:" + proxy.port() + "/12",
               "baton.storage.redis.namespace=health-test",
-              "baton.server.shutdown-grace=0s")
+              "baton.storage.redis.command-timeout=500ms",
+              "baton.server.enabled=false")
           .run(
               ctx -> {
                 assertThat(ctx).hasNotFailed();
