@@ -431,7 +431,7 @@ public class BatonProperties implements Validator {
   /** Client settings. */
   public static class Client {
     /** Largest arguments of one job, in bytes of UTF-8 JSON. */
-    private int maxArgumentBytes = 512 * 1024;
+    private int maxArgumentBytes = 524288;
 
     /** How long a deleted job stays visible before it is purged. */
     private Duration deleteRetention = Duration.ofDays(1);

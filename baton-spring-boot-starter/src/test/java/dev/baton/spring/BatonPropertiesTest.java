@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import dev.baton.dashboard.Dashboard;
 
 /**
  * Properties bind onto Baton's builders; what Baton refuses fails the start naming the property.
@@ -129,6 +132,25 @@ class BatonPropertiesTest {
     runner
         .withPropertyValues("baton.storage.type=mongo")
         .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("baton.storage.type"));
+  }
+
+  @Test
+  void theDashboardPathIsConfigurableAndTheDashboardCanBeOff() {
+    WebApplicationContextRunner web =
+        new WebApplicationContextRunner()
+            .withConfiguration(
+                AutoConfigurations.of(
+                    BatonAutoConfiguration.class, BatonDashboardAutoConfiguration.class))
+            .withPropertyValues("baton.server.enabled=false");
+    web.withPropertyValues("baton.dashboard.path=/ops/jobs")
+        .run(
+            ctx ->
+                assertThat(
+                        ctx.getBean("batonDashboardServlet", ServletRegistrationBean.class)
+                            .getUrlMappings())
+                    .containsExactly("/ops/jobs/*"));
+    web.withPropertyValues("baton.dashboard.enabled=false")
+        .run(ctx -> assertThat(ctx).doesNotHaveBean(Dashboard.class));
   }
 
   @Test
