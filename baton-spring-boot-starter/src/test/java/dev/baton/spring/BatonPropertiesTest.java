@@ -3,6 +3,7 @@ package dev.baton.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.client.BatonClient;
+import dev.baton.dashboard.Dashboard;
 import dev.baton.server.BatonServerConfig;
 import dev.baton.storage.JobStorage;
 import dev.baton.storage.jdbc.JdbcStorage;
@@ -15,7 +16,6 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
-import dev.baton.dashboard.Dashboard;
 
 /**
  * Properties bind onto Baton's builders; what Baton refuses fails the start naming the property.
