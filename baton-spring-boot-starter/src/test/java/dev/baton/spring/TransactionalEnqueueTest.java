@@ -64,10 +64,8 @@ class TransactionalEnqueueTest {
     }
   }
 
-  @Test
-  void theJobCommitsAndRollsBackWithTheTransaction() {
-    String schema = Pg.freshSchema();
-    new ApplicationContextRunner()
+  private static ApplicationContextRunner runner(String schema) {
+    return new ApplicationContextRunner()
         .withConfiguration(
             AutoConfigurations.of(
                 DataSourceAutoConfiguration.class,
@@ -78,7 +76,13 @@ class TransactionalEnqueueTest {
         .withUserConfiguration(App.class)
         // No server: the job must stay in the storage for the test to look at it.
         .withPropertyValues(Pg.appDataSource(schema))
-        .withPropertyValues("baton.server.enabled=false")
+        .withPropertyValues("baton.server.enabled=false");
+  }
+
+  @Test
+  void theJobCommitsAndRollsBackWithTheTransaction() {
+    String schema = Pg.freshSchema();
+    runner(schema)
         .run(
             ctx -> {
               assertThat(ctx).hasNotFailed();
@@ -104,6 +108,29 @@ class TransactionalEnqueueTest {
                 // The application's connection is handed back with its own schema setting.
                 assertThat(jdbc.queryForObject("SELECT current_schema()", String.class))
                     .isEqualTo("public");
+              } finally {
+                jdbc.execute("DROP TABLE app_orders");
+                jdbc.execute("DROP SCHEMA " + schema + " CASCADE");
+              }
+            });
+  }
+
+  /** The switch works, and shows the test above would catch an enqueue outside the transaction. */
+  @Test
+  void withoutJoiningTheJobOutlivesTheRollback() {
+    String schema = Pg.freshSchema();
+    runner(schema)
+        .withPropertyValues("baton.client.join-transactions=false")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
+              jdbc.execute("CREATE TABLE app_orders (id BIGINT PRIMARY KEY)");
+              try {
+                Orders orders = ctx.getBean(Orders.class);
+                assertThatThrownBy(() -> orders.place(2, true)).hasMessage("payment refused");
+                assertThat(ctx.getBean(BatonClient.class).find(orders.lastJob())).isPresent();
+                assertThat(jdbc.queryForList("SELECT id FROM app_orders", Long.class)).isEmpty();
               } finally {
                 jdbc.execute("DROP TABLE app_orders");
                 jdbc.execute("DROP SCHEMA " + schema + " CASCADE");
