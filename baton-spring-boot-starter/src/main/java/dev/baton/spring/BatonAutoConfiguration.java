@@ -29,6 +29,8 @@ import org.springframework.util.ClassUtils;
     })
 @EnableConfigurationProperties(BatonProperties.class)
 public class BatonAutoConfiguration {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(BatonAutoConfiguration.class);
   private static final boolean JDBC_PRESENT =
       ClassUtils.isPresent("dev.baton.storage.jdbc.JdbcStorage", null);
   private static final boolean TX_PRESENT =
@@ -44,11 +46,23 @@ public class BatonAutoConfiguration {
     BatonProperties.Storage p = properties.getStorage();
     BatonProperties.StorageType type = p.getType();
     DataSource ds = dataSource.getIfUnique();
+    if (ds == null && p.getJdbc().getUrl() == null && dataSource.stream().findAny().isPresent()) {
+      // Several DataSources and none @Primary: guessing would put the jobs in the wrong database.
+      throw new IllegalStateException(
+          "Baton cannot tell which of the application's DataSources to use: mark one @Primary,"
+              + " or set baton.storage.jdbc.url (or baton.storage.type=redis|memory)");
+    }
     if (type == null) {
       type =
           JDBC_PRESENT && (ds != null || p.getJdbc().getUrl() != null)
               ? BatonProperties.StorageType.JDBC
               : BatonProperties.StorageType.MEMORY;
+      log.info(
+          "Baton storage: {} (baton.storage.type not set; {})",
+          type.name().toLowerCase(java.util.Locale.ROOT),
+          type == BatonProperties.StorageType.JDBC
+              ? "the application's DataSource"
+              : "no DataSource, so nothing survives a restart");
     }
     return switch (type) {
       case MEMORY -> new InMemoryStorage();

@@ -16,6 +16,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Properties bind onto Baton's builders; what Baton refuses fails the start naming the property.
@@ -151,6 +152,16 @@ class BatonPropertiesTest {
                     .containsExactly("/ops/jobs/*"));
     web.withPropertyValues("baton.dashboard.enabled=false")
         .run(ctx -> assertThat(ctx).doesNotHaveBean(Dashboard.class));
+  }
+
+  @Test
+  void twoDataSourcesAndNonePrimaryFailInsteadOfGuessing() {
+    runner
+        .withBean(
+            "a", javax.sql.DataSource.class, () -> new DriverManagerDataSource(Pg.URL, Pg.USER, ""))
+        .withBean(
+            "b", javax.sql.DataSource.class, () -> new DriverManagerDataSource(Pg.URL, Pg.USER, ""))
+        .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("mark one @Primary"));
   }
 
   @Test
