@@ -64,7 +64,11 @@ public class BatonDashboardAutoConfiguration {
 
   /** Spring Security's authenticated user, mapped to the dashboard's roles by authority. */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.security.core.context.SecurityContextHolder",
+        "org.springframework.security.web.SecurityFilterChain"
+      })
   static class SpringSecurity {
     @Bean
     @ConditionalOnMissingBean
