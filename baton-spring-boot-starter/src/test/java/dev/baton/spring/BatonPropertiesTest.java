@@ -191,6 +191,9 @@ class BatonPropertiesTest {
               assertThat(ctx).hasNotFailed();
               assertThat(ctx.getBean(JobStorage.class)).isInstanceOf(JdbcStorage.class);
               assertThat(ctx.getBean(JobStorage.class).now()).isNotNull();
+              new org.springframework.jdbc.core.JdbcTemplate(
+                      ctx.getBean(javax.sql.DataSource.class))
+                  .execute("DROP SCHEMA " + schema + " CASCADE");
             });
     runner
         .withPropertyValues(
