@@ -8,7 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Baton's health indicator and info contributor, when Spring Boot's actuator is present. */
+/**
+ * Baton's health indicator, info contributor and {@code /actuator/baton} endpoint, when Spring
+ * Boot's actuator is present.
+ */
 @AutoConfiguration(after = BatonAutoConfiguration.class)
 public class BatonActuatorAutoConfiguration {
 
@@ -21,6 +24,23 @@ public class BatonActuatorAutoConfiguration {
     BatonHealthIndicator batonHealthIndicator(
         JobStorage storage, ObjectProvider<BatonServerLifecycle> lifecycle) {
       return new BatonHealthIndicator(storage, lifecycle.getIfAvailable());
+    }
+  }
+
+  /** {@code /actuator/baton}: the statistics. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+        "org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint"
+      })
+  static class EndpointConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    @org.springframework.boot.actuate.autoconfigure.endpoint.condition
+        .ConditionalOnAvailableEndpoint
+    BatonEndpoint batonEndpoint(dev.baton.client.BatonClient client) {
+      return new BatonEndpoint(client);
     }
   }
 

@@ -32,7 +32,7 @@ import org.springframework.security.web.SecurityFilterChain;
     properties = {
       "baton.storage.type=memory",
       "baton.server.shutdown-grace=0s",
-      "management.endpoints.web.exposure.include=health,info",
+      "management.endpoints.web.exposure.include=health,info,baton",
       "management.endpoint.health.show-details=always",
       "management.info.env.enabled=false"
     })
@@ -119,6 +119,17 @@ class DashboardWebTest {
     assertThat(send("GET", "/baton/api/v1/stats", null, null).statusCode()).isEqualTo(401);
     // Authenticated by the application, but with neither Baton authority: the dashboard refuses.
     assertThat(send("GET", "/baton/api/v1/stats", "other", null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void theBatonEndpointGivesTheStatistics() throws Exception {
+    HttpResponse<String> stats = send("GET", "/actuator/baton", null, null);
+    assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+    assertThat(stats.body())
+        .contains("\"states\":{")
+        .contains("\"ENQUEUED\"")
+        .contains("\"queues\":[")
+        .contains("\"serverId\"");
   }
 
   @Test
