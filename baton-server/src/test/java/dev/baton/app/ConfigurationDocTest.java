@@ -14,6 +14,7 @@ import dev.baton.storage.redis.RedisStorage;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -169,6 +171,31 @@ class ConfigurationDocTest {
       }
     }
     assertThat(missing).isEmpty();
+  }
+
+  /** The example config files of this page and of cli.md are valid and mean the same. */
+  @Test
+  void theExampleConfigFilesAreValid(@TempDir Path dir) throws Exception {
+    for (String source : List.of(PAGE, "docs/cli.md")) {
+      String text = DocPages.read(source);
+      List<AppOptions> parsed = new ArrayList<>();
+      int n = 0;
+      for (String language : List.of("yaml", "properties")) {
+        for (String block : DocPages.blocks(text, language)) {
+          Path file =
+              dir.resolve("example" + n++ + (language.equals("yaml") ? ".yml" : ".properties"));
+          Files.writeString(file, block);
+          parsed.add(
+              AppOptions.fromSettings(
+                  Settings.resolve(Map.of(), file.toString(), Map.of(), Settings.SERVER), false));
+        }
+      }
+      assertThat(parsed).as(source).hasSizeGreaterThanOrEqualTo(2);
+      assertThat(parsed.get(0).storage()).as(source).isEqualTo(AppOptions.StorageKind.POSTGRES);
+      assertThat(parsed.get(0).workers()).isEqualTo(parsed.get(1).workers()).isEqualTo(16);
+      assertThat(parsed.get(0).queues()).isEqualTo(parsed.get(1).queues());
+      assertThat(parsed.get(0).jdbcUrl()).isEqualTo(parsed.get(1).jdbcUrl());
+    }
   }
 
   private static List<CommandLine> commands(CommandLine cli) {

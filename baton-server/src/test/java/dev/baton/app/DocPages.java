@@ -10,9 +10,6 @@ import java.util.regex.Pattern;
 
 /** The project's markdown pages, for the tests that keep them true. */
 final class DocPages {
-  private static final Pattern JAVA_BLOCK =
-      Pattern.compile("(?ms)^```java[^\\n]*\\n(.*?)^```\\s*$");
-
   private DocPages() {}
 
   /** The repository's root: the directory above {@code baton-server}, where the tests run. */
@@ -102,10 +99,26 @@ final class DocPages {
 
   /** The contents of the {@code ```java} blocks of a page, in order. */
   static List<String> javaBlocks(String page) {
+    return blocks(page, "java");
+  }
+
+  /**
+   * The contents of the fenced blocks of {@code language} ({@code ```yaml}), in order, without the
+   * indentation of a block inside a list item.
+   */
+  static List<String> blocks(String page, String language) {
     List<String> blocks = new ArrayList<>();
-    Matcher m = JAVA_BLOCK.matcher(page);
+    Matcher m =
+        Pattern.compile(
+                "(?ms)^([ \\t]*)```" + Pattern.quote(language) + "[ \\t]*\\n(.*?)^\\1```\\s*$")
+            .matcher(page);
     while (m.find()) {
-      blocks.add(m.group(1));
+      String indent = m.group(1);
+      blocks.add(
+          m.group(2)
+              .lines()
+              .map(l -> l.startsWith(indent) ? l.substring(indent.length()) : l)
+              .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
     }
     return blocks;
   }
