@@ -99,7 +99,15 @@ final class Settings {
    */
   private static void checked(Map<String, String> source, String where) {
     try {
-      AppOptions.fromSettings(source, false);
+      // Rules that join settings (a non-loopback --bind needs a token) hold for the merged
+      // settings only: the token may well come from another source. The dashboard's own value is
+      // checked alone, where those rules cannot fire.
+      Map<String, String> values = new LinkedHashMap<>(source);
+      String dashboard = values.put("dashboard", "false");
+      AppOptions.fromSettings(values, false);
+      if (dashboard != null) {
+        AppOptions.fromSettings(Map.of("dashboard", dashboard), false);
+      }
     } catch (IllegalArgumentException e) {
       String message =
           e.getMessage().startsWith("--") ? e.getMessage().substring(2) : e.getMessage();

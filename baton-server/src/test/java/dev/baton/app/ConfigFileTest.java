@@ -93,6 +93,21 @@ class ConfigFileTest {
   }
 
   @Test
+  void settingsThatGoTogetherMayComeFromDifferentSources() throws Exception {
+    Path yaml = file("baton.yml", "bind: 0.0.0.0\ndashboard: true\n");
+    env.put("BATON_API_TOKEN", "a-token-from-the-environment");
+    AppOptions options = server(yaml, Map.of());
+    assertThat(options.dashboard().bind()).isEqualTo("0.0.0.0");
+    assertThat(options.dashboard().apiToken()).isEqualTo("a-token-from-the-environment");
+
+    env.remove("BATON_API_TOKEN");
+    assertThat(baton("server", "--config", yaml.toString())).isEqualTo(BatonCli.EXIT_USAGE);
+    assertThat(err).startsWith("error: --bind=0.0.0.0 is not a loopback address");
+    assertBad(
+        file("bad.yml", "dashboard: maybe\n"), "dashboard must be true or false, got 'maybe'");
+  }
+
+  @Test
   void clientCommandsReadTheStorageFromYaml() throws Exception {
     Path yaml = file("baton.yml", "storage: h2:" + dir.resolve("from-yaml") + "\nworkers: 2\n");
     assertThat(baton("migrate", "--config", yaml.toString())).isZero();
