@@ -5,6 +5,7 @@ import dev.baton.job.JobId;
 import dev.baton.job.JobOptions;
 import dev.baton.job.JobType;
 import dev.baton.json.JsonCodec;
+import dev.baton.state.JobState;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.JobSpec;
@@ -14,9 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and steers jobs: enqueue, schedule, continue, enqueue a batch in one storage call,
@@ -32,6 +37,8 @@ import java.util.Optional;
  * IllegalArgumentException} or {@link BatonException} naming the job type and the problem.
  */
 public final class BatonClient {
+  private static final Logger log = LoggerFactory.getLogger(BatonClient.class);
+
   /** Largest JSON of one job's arguments accepted by default: 512 KiB. */
   public static final int DEFAULT_MAX_ARGUMENT_BYTES = 512 * 1024;
 
@@ -42,12 +49,14 @@ public final class BatonClient {
   private final JobSpecFactory specs;
   private final int maxArgumentBytes;
   private final Duration deleteRetention;
+  private final List<ClientListener> listeners;
 
   private BatonClient(Builder b) {
     this.storage = b.storage;
     this.specs = new JobSpecFactory(b.json);
     this.maxArgumentBytes = b.maxArgumentBytes;
     this.deleteRetention = b.deleteRetention;
+    this.listeners = List.copyOf(b.listeners);
   }
 
   /** A client with the default codec and limits. */
@@ -151,7 +160,9 @@ public final class BatonClient {
    * if the job is unknown or already deleted.
    */
   public boolean delete(JobId id) {
-    return storage.delete(id, "deleted by a client", deleteRetention).isPresent();
+    Optional<JobState> previous = storage.delete(id, "deleted by a client", deleteRetention);
+    previous.ifPresent(state -> tell(l -> l.onDeleted(id, state)));
+    return previous.isPresent();
   }
 
   /**
@@ -173,7 +184,53 @@ public final class BatonClient {
 
   private List<EnqueueResult> create(List<NewJob> jobs) {
     List<CreateResult> results = storage.create(jobs);
+    if (!listeners.isEmpty()) {
+      for (int i = 0; i < jobs.size() && i < results.size(); i++) {
+        JobSpec spec = jobs.get(i).spec();
+        CreateResult result = results.get(i);
+        tell(l -> l.onCreated(spec, result));
+      }
+    }
     return results.stream().map(EnqueueResult::of).toList();
+  }
+
+  /** The headers the listeners add to a job about to be created; bad entries are dropped. */
+  private Map<String, String> headers(JobSpec spec) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    tell(
+        l ->
+            l.onCreating(
+                spec,
+                (key, value) -> {
+                  if (key == null
+                      || value == null
+                      || key.length() > JobMeta.MAX_HEADER_KEY_CHARS
+                      || value.length() > JobMeta.MAX_HEADER_VALUE_CHARS) {
+                    log.warn(
+                        "client listener {} gave job {} a header that is null or too long (key"
+                            + " {} chars, value {} chars, at most {} and {}); dropped",
+                        l,
+                        spec.id(),
+                        key == null ? 0 : key.length(),
+                        value == null ? 0 : value.length(),
+                        JobMeta.MAX_HEADER_KEY_CHARS,
+                        JobMeta.MAX_HEADER_VALUE_CHARS);
+                  } else {
+                    headers.put(key, value);
+                  }
+                }));
+    return headers;
+  }
+
+  /** A listener's failure must not turn a done create or delete into an exception. */
+  private void tell(java.util.function.Consumer<ClientListener> call) {
+    for (ClientListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("client listener {} threw; skipped", listener, e);
+      }
+    }
   }
 
   private NewJob newJob(JobRequest r, String reason) {
@@ -188,6 +245,10 @@ public final class BatonClient {
               + " bytes of JSON, above this client's maxArgumentBytes of "
               + maxArgumentBytes
               + "; store large data elsewhere and pass a reference");
+    }
+    spec = JobMeta.withSchedule(specs.json(), spec, r.runAt(), r.delay());
+    if (!listeners.isEmpty()) {
+      spec = JobMeta.withHeaders(specs.json(), spec, headers(spec));
     }
     return new NewJob(spec, r.runAt(), r.delay(), reason);
   }
@@ -212,6 +273,7 @@ public final class BatonClient {
     private JsonCodec json = new JsonCodec();
     private int maxArgumentBytes = DEFAULT_MAX_ARGUMENT_BYTES;
     private Duration deleteRetention = DEFAULT_DELETE_RETENTION;
+    private final List<ClientListener> listeners = new ArrayList<>();
 
     private Builder(JobStorage storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -238,6 +300,15 @@ public final class BatonClient {
                 + retention);
       }
       this.deleteRetention = retention;
+      return this;
+    }
+
+    /**
+     * Adds a listener that may add headers to each job before it is created and is told of every
+     * job this client created or deleted (metrics, tracing, audit); listeners run in this order.
+     */
+    public Builder listener(ClientListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -20,6 +20,23 @@ public interface JobContext {
    */
   long fencingToken();
 
+  /**
+   * When the job was created, on the storage's clock, or null if unknown (a context made by a test
+   * or an inline runner). Not reset by a requeue or a rescue.
+   */
+  default java.time.Instant createdAt() {
+    return null;
+  }
+
+  /**
+   * The storage's time now as the running server estimates it (the JVM's clock corrected by the
+   * offset learned from heartbeats), to compare with {@link #createdAt()}; the JVM's clock by
+   * default.
+   */
+  default java.time.Instant storageNow() {
+    return java.time.Instant.now();
+  }
+
   /** The id of the server running the job. */
   String serverId();
 

@@ -78,6 +78,7 @@ public final class BatonServer implements AutoCloseable {
   private int failedClaimsAtLastLook; // on the plugin scheduler only
   private final Committer committer;
   private final List<String> filterNames;
+  private final List<ServerEventListener> eventListeners;
   private ScheduledExecutorService heartbeatThread;
   private ScheduledExecutorService watchdogThread;
   private volatile ScheduledExecutorService pluginScheduler;
@@ -92,6 +93,13 @@ public final class BatonServer implements AutoCloseable {
   private BatonServer(Builder b) {
     this.storage = b.storage;
     this.config = b.config;
+    if (config.failedRetention().isPresent()
+        && !(storage instanceof dev.baton.storage.JobMonitor)) {
+      throw new IllegalArgumentException(
+          "failedRetention needs a storage that can list jobs (a JobMonitor); "
+              + storage.getClass().getName()
+              + " is not one");
+    }
     this.json = b.json;
     this.specs = new JobSpecFactory(json);
     this.liveness = new Liveness(b.ticker, config);
@@ -111,6 +119,7 @@ public final class BatonServer implements AutoCloseable {
           new StatsFilter(
               counters, job -> job instanceof RunningJob r ? r.leased().createdAt() : null));
     }
+    this.eventListeners = List.copyOf(b.eventListeners);
     this.filterNames = filters.stream().map(f -> f.getClass().getSimpleName()).toList();
     List<ServerPlugin> all = new ArrayList<>();
     // Built-ins run unless the builder was given a plugin of the same class, which replaces it
@@ -121,7 +130,8 @@ public final class BatonServer implements AutoCloseable {
             List.of(
                 new PromotionPlugin(config.promotionInterval()),
                 new RescuePlugin(config.serverTimeout(), config.rescueInterval(), config.stats()),
-                new RetentionPlugin(config.purgeInterval(), config.purgeBatchSize()),
+                new RetentionPlugin(
+                    config.purgeInterval(), config.purgeBatchSize(), config.failedRetention()),
                 new dev.baton.recurring.RecurringPlugin()));
     if (counters != null) {
       String detail = "queues " + config.queues() + ", " + config.workers() + " workers";
@@ -278,7 +288,7 @@ public final class BatonServer implements AutoCloseable {
       pluginScheduler.scheduleWithFixedDelay(
           this::recoverHandOvers, every, every, TimeUnit.MILLISECONDS);
     }
-    PluginContext context = new Context(storage, id, pluginScheduler, specs);
+    PluginContext context = new Context(storage, id, pluginScheduler, specs, eventListeners);
     for (ServerPlugin plugin : plugins) {
       try {
         plugin.start(context);
@@ -615,8 +625,23 @@ public final class BatonServer implements AutoCloseable {
   }
 
   private record Context(
-      JobStorage storage, String serverId, ScheduledExecutorService scheduler, JobSpecFactory specs)
-      implements PluginContext {}
+      JobStorage storage,
+      String serverId,
+      ScheduledExecutorService scheduler,
+      JobSpecFactory specs,
+      List<ServerEventListener> listeners)
+      implements PluginContext {
+    @Override
+    public void announce(dev.baton.storage.ServerEvent event) {
+      for (ServerEventListener listener : listeners) {
+        try {
+          listener.onEvent(event);
+        } catch (RuntimeException e) {
+          log.warn("server event listener {} threw on {}; skipped", listener, event.kind(), e);
+        }
+      }
+    }
+  }
 
   /** Collects the configuration, handlers, filters and extra plugins of a server. */
   public static final class Builder {
@@ -626,6 +651,7 @@ public final class BatonServer implements AutoCloseable {
     private final Handlers.Builder handlers = new Handlers.Builder();
     private final List<JobFilter> filters = new ArrayList<>();
     private final List<ServerPlugin> plugins = new ArrayList<>();
+    private final List<ServerEventListener> eventListeners = new ArrayList<>();
     private boolean retryFilter = true;
     private Ticker ticker = Ticker.SYSTEM;
 
@@ -653,6 +679,12 @@ public final class BatonServer implements AutoCloseable {
     /** Adds a filter, after the default {@link RetryFilter} and the filters added before. */
     public Builder filter(JobFilter filter) {
       filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /** Adds a listener of the server events this server causes (a peer declared dead, ...). */
+    public Builder listener(ServerEventListener listener) {
+      eventListeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

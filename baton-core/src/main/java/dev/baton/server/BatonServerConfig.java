@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -59,6 +60,10 @@ public final class BatonServerConfig {
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
   public static final int DEFAULT_CLAIM_BATCH_SIZE = 50;
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(1);
+
+  /** Failed jobs are kept until someone deletes or requeues them, unless a retention is set. */
+  public static final Duration DEFAULT_FAILED_RETENTION = null;
+
   public static final Duration DEFAULT_PROMOTION_INTERVAL = Duration.ofMillis(500);
   public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(1);
   public static final int DEFAULT_PURGE_BATCH_SIZE = 500;
@@ -99,6 +104,7 @@ public final class BatonServerConfig {
   private final boolean interruptOnCancel;
   private final Duration timeoutGrace;
   private final Duration unknownTypeGrace;
+  private final Duration failedRetention;
   private final boolean stats;
 
   private BatonServerConfig(Builder b) {
@@ -124,6 +130,7 @@ public final class BatonServerConfig {
     this.interruptOnCancel = b.interruptOnCancel;
     this.timeoutGrace = b.timeoutGrace;
     this.unknownTypeGrace = b.unknownTypeGrace;
+    this.failedRetention = b.failedRetention;
     this.stats = b.stats;
   }
 
@@ -280,6 +287,16 @@ public final class BatonServerConfig {
   }
 
   /**
+   * How long a FAILED job is kept after it failed before the retention plugin deletes it (through
+   * DELETED, so an ON_SUCCESS continuation waiting for it is deleted too, then purged); empty (the
+   * default) keeps failed jobs until someone deletes or requeues them. Needs a storage that is a
+   * {@link dev.baton.storage.JobMonitor}, as every bundled storage is.
+   */
+  public Optional<Duration> failedRetention() {
+    return Optional.ofNullable(failedRetention);
+  }
+
+  /**
    * Whether the server records per-minute outcome counters and its server events (started, stopped,
    * peers declared dead) for dashboards, when the storage is a {@link
    * dev.baton.storage.StatsStorage}; default true. Counting costs a map increment per job; the
@@ -325,6 +342,8 @@ public final class BatonServerConfig {
         + timeoutGrace
         + ", unknownTypeGrace="
         + unknownTypeGrace
+        + ", failedRetention="
+        + (failedRetention == null ? "forever" : failedRetention)
         + ", stats="
         + stats;
   }
@@ -348,6 +367,7 @@ public final class BatonServerConfig {
     private boolean interruptOnCancel = DEFAULT_INTERRUPT_ON_CANCEL;
     private Duration timeoutGrace = DEFAULT_TIMEOUT_GRACE;
     private Duration unknownTypeGrace = DEFAULT_UNKNOWN_TYPE_GRACE;
+    private Duration failedRetention = DEFAULT_FAILED_RETENTION;
     private boolean stats = DEFAULT_STATS;
 
     private Builder() {}
@@ -438,6 +458,20 @@ public final class BatonServerConfig {
             "timeoutGrace must be at least 1 ms, got " + timeoutGrace);
       }
       this.timeoutGrace = timeoutGrace;
+      return this;
+    }
+
+    /**
+     * See {@link BatonServerConfig#failedRetention()}; positive, or null to keep failed jobs until
+     * they are deleted or requeued (the default).
+     */
+    public Builder failedRetention(Duration failedRetention) {
+      if (failedRetention != null && (failedRetention.isNegative() || failedRetention.isZero())) {
+        throw new IllegalArgumentException(
+            "failedRetention must be positive, or null to keep failed jobs, got "
+                + failedRetention);
+      }
+      this.failedRetention = failedRetention;
       return this;
     }
 

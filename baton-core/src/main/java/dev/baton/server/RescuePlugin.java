@@ -53,10 +53,28 @@ public final class RescuePlugin extends PeriodicPlugin {
           serverTimeout,
           dead.requeued().size(),
           dead.requeued());
+      ServerEvent event = event(context, now == null ? Instant.now() : now, dead);
+      context.announce(event);
       if (recordEvents && context.storage() instanceof StatsStorage stats) {
-        record(stats, context, dead);
+        record(stats, event);
       }
     }
+  }
+
+  private ServerEvent event(PluginContext context, Instant at, RescuedServer dead) {
+    return new ServerEvent(
+        at,
+        ServerEvent.Kind.DECLARED_DEAD,
+        dead.serverId(),
+        context.serverId(),
+        dead.requeued().size(),
+        "silent since "
+            + dead.lastBeat()
+            + " (timeout "
+            + serverTimeout
+            + "); "
+            + dead.requeued().size()
+            + " jobs requeued");
   }
 
   /** The storage's time after a rescue, for the log; null if it cannot be read. */
@@ -69,30 +87,21 @@ public final class RescuePlugin extends PeriodicPlugin {
   }
 
   /** The rescue already happened: a failure to record it is logged (WARN once) and ignored. */
-  private void record(StatsStorage stats, PluginContext context, RescuedServer dead) {
+  private void record(StatsStorage stats, ServerEvent event) {
     try {
-      stats.addServerEvent(
-          new ServerEvent(
-              context.storage().now(),
-              ServerEvent.Kind.DECLARED_DEAD,
-              dead.serverId(),
-              context.serverId(),
-              dead.requeued().size(),
-              "silent since "
-                  + dead.lastBeat()
-                  + " (timeout "
-                  + serverTimeout
-                  + "); "
-                  + dead.requeued().size()
-                  + " jobs requeued"));
+      stats.addServerEvent(event);
     } catch (RuntimeException e) {
       if (!eventFailed) {
         eventFailed = true;
         log.warn(
-            "could not record that server {} was declared dead: {}", dead.serverId(), e.toString());
+            "could not record that server {} was declared dead: {}",
+            event.serverId(),
+            e.toString());
       } else {
         log.debug(
-            "could not record that server {} was declared dead: {}", dead.serverId(), e.toString());
+            "could not record that server {} was declared dead: {}",
+            event.serverId(),
+            e.toString());
       }
     }
   }

@@ -186,6 +186,16 @@ final class RunningJob implements JobContext {
   }
 
   @Override
+  public java.time.Instant createdAt() {
+    return leased.createdAt();
+  }
+
+  @Override
+  public java.time.Instant storageNow() {
+    return clock.now();
+  }
+
+  @Override
   public String serverId() {
     return leased.lease().serverId();
   }

@@ -5,8 +5,11 @@ import dev.baton.state.JobState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The storage SPI: every method is one named state transition (or one read) performed as ONE atomic
@@ -76,7 +79,23 @@ public interface JobStorage extends AutoCloseable {
    *
    * @return the state it left, or empty if the job is unknown or already DELETED
    */
-  Optional<JobState> delete(JobId id, String reason, Duration retention);
+  default Optional<JobState> delete(JobId id, String reason, Duration retention) {
+    return delete(id, reason, retention, DELETABLE);
+  }
+
+  /**
+   * As {@link #delete(JobId, String, Duration)}, but only if the job is, at the moment of the
+   * delete, in one of the states {@code from}: the check and the move are one atomic step, so a job
+   * found FAILED by a search and requeued by someone else before the delete is left alone.
+   *
+   * @return the state it left, or empty if the job is unknown, DELETED or in a state not in {@code
+   *     from}
+   */
+  Optional<JobState> delete(JobId id, String reason, Duration retention, Set<JobState> from);
+
+  /** Every state a job can be deleted from: all but DELETED. */
+  Set<JobState> DELETABLE =
+      Collections.unmodifiableSet(EnumSet.complementOf(EnumSet.of(JobState.DELETED)));
 
   /**
    * Moves a job from any state but ENQUEUED to ENQUEUED at the tail of its queue, with its attempt

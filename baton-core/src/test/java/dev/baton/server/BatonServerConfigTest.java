@@ -28,6 +28,21 @@ class BatonServerConfigTest {
   }
 
   @Test
+  void failedJobsAreKeptUnlessAFailedRetentionIsSet() {
+    assertThat(BatonServerConfig.defaults().failedRetention()).isEmpty();
+    assertThat(BatonServerConfig.defaults().toString()).contains("failedRetention=forever");
+    BatonServerConfig c = BatonServerConfig.builder().failedRetention(Duration.ofDays(30)).build();
+    assertThat(c.failedRetention()).contains(Duration.ofDays(30));
+    assertThat(BatonServerConfig.builder().failedRetention(null).build().failedRetention())
+        .isEmpty();
+    assertThatThrownBy(() -> BatonServerConfig.builder().failedRetention(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("failedRetention must be positive, or null to keep failed jobs, got PT0S");
+    assertThatThrownBy(() -> BatonServerConfig.builder().failedRetention(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void twoDefaultServersGetDifferentIds() {
     assertThat(BatonServerConfig.defaults().serverId())
         .isNotEqualTo(BatonServerConfig.defaults().serverId());

@@ -2,15 +2,19 @@ package dev.baton.dashboard.api;
 
 import dev.baton.dashboard.http.Call;
 import dev.baton.job.JobId;
+import dev.baton.state.JobState;
 import dev.baton.storage.JobCursor;
 import dev.baton.storage.JobPage;
 import dev.baton.storage.JobRecord;
 import dev.baton.storage.JobSearch;
+import dev.baton.storage.JobStorage;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,10 +96,13 @@ final class BulkOperations implements AutoCloseable {
       if (target instanceof Ids ids) {
         op.matched.set(ids.ids().size());
         for (JobId id : ids.ids()) {
-          apply(op, id, reason);
+          apply(op, id, reason, JobStorage.DELETABLE);
         }
       } else {
         JobSearch search = ((Matching) target).search();
+        // A job that left the filtered state since the search (requeued by someone) is not deleted.
+        Set<JobState> from =
+            search.state() == null ? JobStorage.DELETABLE : EnumSet.of(search.state());
         JobCursor cursor = null;
         do {
           if (Thread.currentThread().isInterrupted()) {
@@ -105,7 +112,7 @@ final class BulkOperations implements AutoCloseable {
           JobPage page = backend.monitor().searchJobs(search.after(cursor));
           op.matched.addAndGet(page.items().size());
           for (JobRecord job : page.items()) {
-            apply(op, job.spec().id(), reason);
+            apply(op, job.spec().id(), reason, from);
           }
           cursor = page.next();
         } while (cursor != null);
@@ -121,10 +128,13 @@ final class BulkOperations implements AutoCloseable {
     }
   }
 
-  private void apply(BulkOperation op, JobId id, String reason) {
+  private void apply(BulkOperation op, JobId id, String reason, Set<JobState> from) {
     boolean changed =
         op.action.equals("delete")
-            ? backend.storage().delete(id, reason, backend.config().deleteRetention()).isPresent()
+            ? backend
+                .storage()
+                .delete(id, reason, backend.config().deleteRetention(), from)
+                .isPresent()
             : backend.storage().requeue(id, reason).isPresent();
     if (changed) {
       op.changed.incrementAndGet();

@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -223,8 +224,9 @@ public final class JdbcStorage
   }
 
   @Override
-  public Optional<JobState> delete(JobId id, String reason, Duration retention) {
-    return db.tx("delete", tx -> JobOps.delete(tx, id, reason, retention));
+  public Optional<JobState> delete(
+      JobId id, String reason, Duration retention, Set<JobState> from) {
+    return db.tx("delete", tx -> JobOps.delete(tx, id, reason, retention, from));
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reading one job, and the moves a client or a worker makes on one job. */
 final class JobOps {
@@ -174,10 +175,10 @@ final class JobOps {
     return new BlockInfo(permit, holders, Math.max(1, position), row.blockedSince(), row.wakeAt());
   }
 
-  static Optional<JobState> delete(Tx tx, JobId id, String reason, Duration retention)
-      throws SQLException {
+  static Optional<JobState> delete(
+      Tx tx, JobId id, String reason, Duration retention, Set<JobState> from) throws SQLException {
     JobRow row = Moves.lock(tx, id);
-    if (row == null || row.state() == JobState.DELETED) {
+    if (row == null || row.state() == JobState.DELETED || !from.contains(row.state())) {
       return Optional.empty();
     }
     Moves.deleteRow(tx, row, reason, tx.now().plus(retention), null);

@@ -111,8 +111,9 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   }
 
   @Override
-  public Optional<JobState> delete(JobId id, String reason, Duration retention) {
-    return locked(() -> moves.delete(id, reason, retention, now()));
+  public Optional<JobState> delete(
+      JobId id, String reason, Duration retention, Set<JobState> from) {
+    return locked(() -> moves.delete(id, reason, retention, from, now()));
   }
 
   @Override

@@ -99,7 +99,7 @@ final class Transitions {
       case DELETE -> {
         table.move(job, JobState.DELETED, now, null, null, parentDeleted(parent), null);
         table.expireAt(job, now.plus(POLICY_RETENTION));
-        continuationsOf(job, now);
+        continuationsOf(job, now, POLICY_RETENTION);
       }
     }
     return CreateResult.created(job.id(), job.state);
@@ -159,8 +159,11 @@ final class Transitions {
     }
   }
 
-  /** Decides the AWAITING continuations of a job that just reached a final state. */
-  private void continuationsOf(JobEntry parent, Instant now) {
+  /**
+   * Decides the AWAITING continuations of a job that just reached a final state; one deleted with
+   * its parent expires with it ({@code retention}).
+   */
+  private void continuationsOf(JobEntry parent, Instant now, Duration retention) {
     List<JobId> children = awaiting.remove(parent.id());
     if (children == null) {
       return;
@@ -175,14 +178,7 @@ final class Transitions {
         case READY -> ready(child, now, "parent job " + parent.id() + " is " + parent.state);
         case DELETE ->
             toFinal(
-                child,
-                JobState.DELETED,
-                now,
-                null,
-                null,
-                parentDeleted(parent),
-                null,
-                POLICY_RETENTION);
+                child, JobState.DELETED, now, null, null, parentDeleted(parent), null, retention);
         case WAIT -> still.add(id);
       }
     }
@@ -223,7 +219,7 @@ final class Transitions {
     if (retention != null) {
       table.expireAt(job, now.plus(retention));
     }
-    continuationsOf(job, now);
+    continuationsOf(job, now, retention == null ? POLICY_RETENTION : retention);
   }
 
   // ------------------------------------------------------------------ permits
@@ -251,9 +247,10 @@ final class Transitions {
 
   // ------------------------------------------------------------------ client moves
 
-  Optional<JobState> delete(JobId id, String reason, Duration retention, Instant now) {
+  Optional<JobState> delete(
+      JobId id, String reason, Duration retention, Set<JobState> onlyFrom, Instant now) {
     JobEntry job = table.get(id);
-    if (job == null || job.state == JobState.DELETED) {
+    if (job == null || job.state == JobState.DELETED || !onlyFrom.contains(job.state)) {
       return Optional.empty();
     }
     JobState from = job.state;

@@ -46,7 +46,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,9 +197,18 @@ public final class RedisStorage
   }
 
   @Override
-  public Optional<JobState> delete(JobId id, String reason, Duration retention) {
-    String from = scripts.run("delete", VALUE, id.toString(), text(reason), micros(retention));
-    return Optional.ofNullable(from).map(JobState::valueOf);
+  public Optional<JobState> delete(
+      JobId id, String reason, Duration retention, Set<JobState> from) {
+    if (from.isEmpty()) {
+      return Optional.empty();
+    }
+    String states =
+        from.containsAll(DELETABLE)
+            ? ""
+            : from.stream().map(JobState::name).collect(Collectors.joining(","));
+    String left =
+        scripts.run("delete", VALUE, id.toString(), text(reason), micros(retention), states);
+    return Optional.ofNullable(left).map(JobState::valueOf);
   }
 
   @Override

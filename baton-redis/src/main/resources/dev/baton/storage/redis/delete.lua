@@ -1,6 +1,10 @@
--- delete: ARGV = id, reason, retention (us). Returns the state left, or false.
+-- delete: ARGV = id, reason, retention (us), the states it may leave (comma-separated; empty:
+-- any). Returns the state left, or false.
 local j = load(ARGV[1])
 if not j or j.state == 'DELETED' then
+  return false
+end
+if ARGV[4] ~= '' and not string.find(',' .. ARGV[4] .. ',', ',' .. j.state .. ',', 1, true) then
   return false
 end
 local from = j.state

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -83,8 +84,9 @@ final class OutageStorage implements JobStorage {
   }
 
   @Override
-  public Optional<JobState> delete(JobId id, String reason, Duration retention) {
-    return call(() -> real.delete(id, reason, retention));
+  public Optional<JobState> delete(
+      JobId id, String reason, Duration retention, Set<JobState> from) {
+    return call(() -> real.delete(id, reason, retention, from));
   }
 
   @Override

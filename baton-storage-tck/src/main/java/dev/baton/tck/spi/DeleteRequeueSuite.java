@@ -10,8 +10,10 @@ import dev.baton.storage.Lease;
 import dev.baton.storage.RunOutcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The client's moves: {@code delete} and {@code requeue} from every state. */
@@ -69,6 +71,40 @@ public abstract class DeleteRequeueSuite extends SpiSuite {
       assertThat(lastEntry(id).reason()).isEqualTo("by the test");
     }
     assertThat(ids(claim(SERVER, 100, QUEUE, "prepare"))).doesNotContainAnyElementsOf(deleted);
+  }
+
+  @Test
+  void aConditionalDeleteLeavesAJobInAnotherStateAlone() {
+    Set<JobState> onlyFailed = EnumSet.of(JobState.FAILED);
+    for (JobState other :
+        List.of(
+            JobState.ENQUEUED,
+            JobState.SCHEDULED,
+            JobState.AWAITING,
+            JobState.PROCESSING,
+            JobState.SUCCEEDED)) {
+      JobId id = jobIn(other);
+      int history = job(id).history().size();
+
+      assertThat(storage().delete(id, "only if failed", RETENTION, onlyFailed))
+          .as("from %s", other)
+          .isEmpty();
+      assertThat(job(id).state()).as("from %s", other).isEqualTo(other);
+      assertThat(job(id).history()).hasSize(history);
+      assertThat(storage().delete(id, "nothing allowed", RETENTION, Set.of())).isEmpty();
+      assertThat(job(id).state()).isEqualTo(other);
+    }
+    JobId failed = jobIn(JobState.FAILED);
+    assertThat(storage().delete(failed, "only if failed", RETENTION, onlyFailed))
+        .contains(JobState.FAILED);
+    assertThat(job(failed).state()).isEqualTo(JobState.DELETED);
+    assertThat(lastEntry(failed).reason()).isEqualTo("only if failed");
+    JobId enqueued = jobIn(JobState.ENQUEUED);
+    assertThat(
+            storage()
+                .delete(
+                    enqueued, "either", RETENTION, EnumSet.of(JobState.FAILED, JobState.ENQUEUED)))
+        .contains(JobState.ENQUEUED);
   }
 
   @Test
