@@ -284,7 +284,8 @@ public final class BatonCli implements Runnable {
     @Option(
         names = "--config",
         paramLabel = "FILE",
-        description = "a properties file with the settings (env BATON_CONFIG)")
+        description =
+            "a properties or YAML (.yml, .yaml) file with the settings (env BATON_CONFIG)")
     String config;
 
     Map<String, String> given() {

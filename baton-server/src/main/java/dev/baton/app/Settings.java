@@ -1,23 +1,16 @@
 package dev.baton.app;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * Where a setting comes from, in one precedence: the command line, then the environment ({@code
  * BATON_STORAGE}, {@code BATON_WORKERS}, ...: {@code BATON_} and the option's name in capitals,
- * {@code -} as {@code _}), then the properties file given by {@code --config} or {@code
- * BATON_CONFIG} (keys are the option names, {@code storage=...}, optionally prefixed {@code
- * baton.}), then the default.
+ * {@code -} as {@code _}), then the file given by {@code --config} or {@code BATON_CONFIG}
+ * (properties, or YAML by its extension: see {@link ConfigFile}), then the default.
  */
 final class Settings {
   /** Every setting of {@code baton server}, by its option name. */
@@ -64,7 +57,9 @@ final class Settings {
     Map<String, String> merged = new LinkedHashMap<>();
     String file = config != null ? config : env.get("BATON_CONFIG");
     if (file != null) {
-      putAll(merged, normalized(load(Path.of(file)), wanted));
+      Map<String, String> fromFile = ConfigFile.load(Path.of(file), SERVER);
+      checked(fromFile, "--config: " + file + ": ");
+      putAll(merged, normalized(fromFile, wanted));
     }
     Map<String, String> fromEnv = new LinkedHashMap<>();
     for (String setting : wanted) {
@@ -73,6 +68,7 @@ final class Settings {
         fromEnv.put(setting, value);
       }
     }
+    checked(fromEnv, "environment: ");
     putAll(merged, normalized(fromEnv, wanted));
     Map<String, String> given = new LinkedHashMap<>();
     commandLine.forEach(
@@ -97,29 +93,29 @@ final class Settings {
     return out;
   }
 
-  private static void putAll(Map<String, String> into, Map<String, String> from) {
-    into.putAll(from);
+  /**
+   * Checks one source's values on their own, so that a bad value names where it came from ({@code
+   * --config: baton.yml: workers must be a positive number, got 'eight'}).
+   */
+  private static void checked(Map<String, String> source, String where) {
+    try {
+      // Rules that join settings (a non-loopback --bind needs a token) hold for the merged
+      // settings only: the token may well come from another source. The dashboard's own value is
+      // checked alone, where those rules cannot fire.
+      Map<String, String> values = new LinkedHashMap<>(source);
+      String dashboard = values.put("dashboard", "false");
+      AppOptions.fromSettings(values, false);
+      if (dashboard != null) {
+        AppOptions.fromSettings(Map.of("dashboard", dashboard), false);
+      }
+    } catch (IllegalArgumentException e) {
+      String message =
+          e.getMessage().startsWith("--") ? e.getMessage().substring(2) : e.getMessage();
+      throw new IllegalArgumentException(where + message, e);
+    }
   }
 
-  /** The properties file's settings; throws {@link IllegalArgumentException} if it cannot. */
-  static Map<String, String> load(Path file) {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("--config: no file " + file.toAbsolutePath());
-    } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("--config: cannot read " + file + ": " + e.getMessage());
-    }
-    Map<String, String> settings = new LinkedHashMap<>();
-    for (String key : properties.stringPropertyNames()) {
-      String name = key.startsWith("baton.") ? key.substring("baton.".length()) : key;
-      if (!SERVER.contains(name)) {
-        throw new IllegalArgumentException(
-            "--config: " + file + " has an unknown setting '" + key + "' (known: " + SERVER + ")");
-      }
-      settings.put(name, properties.getProperty(key).strip());
-    }
-    return settings;
+  private static void putAll(Map<String, String> into, Map<String, String> from) {
+    into.putAll(from);
   }
 }
