@@ -7,6 +7,7 @@ import dev.baton.storage.redis.RedisStorage;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,23 +37,36 @@ public final class ExampleStorage {
 
   /** Opens the storage at {@code url} (creating Baton's tables or scripts if needed). */
   public static JobStorage open(String url) {
+    return open(url, null);
+  }
+
+  /**
+   * Opens the storage with its calls bounded by {@code longestCall} (null: the storage's defaults,
+   * 5 s for JDBC, 2 s for Redis). A server refuses to start when one storage call may take as long
+   * as it lets its proof of life age before it cancels its own jobs; a demo with a short server
+   * timeout needs short calls too.
+   */
+  public static JobStorage open(String url, Duration longestCall) {
     if (url.startsWith("h2:")) {
-      return JdbcStorage.h2File(Path.of(url.substring("h2:".length()))).build();
+      return jdbc(JdbcStorage.h2File(Path.of(url.substring("h2:".length()))), longestCall);
     }
     if (url.startsWith("jdbc:h2:")) {
-      return JdbcStorage.h2(url).build();
+      return jdbc(JdbcStorage.h2(url), longestCall);
     }
     if (url.startsWith("postgresql://") || url.startsWith("postgres://")) {
-      return postgres("jdbc:postgresql://" + url.substring(url.indexOf("://") + 3));
+      return postgres("jdbc:postgresql://" + url.substring(url.indexOf("://") + 3), longestCall);
     }
     if (url.startsWith("jdbc:postgresql:")) {
-      return postgres(url);
+      return postgres(url, longestCall);
     }
     if (url.startsWith("redis://") || url.startsWith("rediss://")) {
       String[] namespace = takeParam(url, "namespace");
       RedisStorage.Builder builder = RedisStorage.builder().uri(namespace[0]);
       if (namespace[1] != null) {
         builder.namespace(namespace[1]);
+      }
+      if (longestCall != null) {
+        builder.commandTimeout(longestCall);
       }
       return builder.build();
     }
@@ -62,11 +76,20 @@ public final class ExampleStorage {
             + "'; use h2:PATH, postgresql://HOST/DB[?schema=S] or redis://HOST[:PORT][/DB]");
   }
 
-  private static JobStorage postgres(String jdbcUrl) {
+  private static JobStorage postgres(String jdbcUrl, Duration longestCall) {
     String[] schema = takeParam(jdbcUrl, "schema");
     JdbcStorageBuilder builder = JdbcStorage.postgres(schema[0]);
     if (schema[1] != null) {
       builder.schema(schema[1]);
+    }
+    return jdbc(builder, longestCall);
+  }
+
+  /** Half of the bound waiting for a connection, half running the statement. */
+  private static JobStorage jdbc(JdbcStorageBuilder builder, Duration longestCall) {
+    if (longestCall != null) {
+      Duration half = longestCall.dividedBy(2);
+      builder.connectionTimeout(half).statementTimeout(half);
     }
     return builder.build();
   }
