@@ -114,8 +114,9 @@ class CancellationTest {
             .toList()
             .get(n - 1)
             .at();
-    System.out.printf("%s: stop %d printed %d ms after the delete%n", server, n,
-        Duration.between(deleted, stop).toMillis());
+    System.out.printf(
+        "%s: stop %d printed %d ms after the delete%n",
+        server, n, Duration.between(deleted, stop).toMillis());
     assertThat(Duration.between(deleted, stop))
         .as("from the delete at %s to the stop at %s", deleted, stop)
         .isLessThan(WITHIN)

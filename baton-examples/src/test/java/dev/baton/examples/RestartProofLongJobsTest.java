@@ -28,7 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RestartProofLongJobsTest {
   private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(4);
 
-  /** Declared dead after the timeout; rescue looks come every second; then a claim; slack for a busy machine. */
+  /**
+   * Declared dead after the timeout; rescue looks come every second; then a claim; slack for a busy
+   * machine.
+   */
   private static final Duration TAKE_OVER_BOUND = SERVER_TIMEOUT.plusSeconds(3);
 
   /** A graceful stop hands over without waiting for any timeout. */
