@@ -49,8 +49,9 @@ class CancellationTest {
                 "--storage=" + store.url,
                 "--enqueue",
                 "--job-length=300s",
-                "--dashboard=false")) {
+                "--port=0")) {
       BatonClient client = BatonClient.create(storage);
+      String dashboard = server.await(Pattern.compile("dashboard: (http://\\S+?)/? ")).group(1);
       String id = server.await(Pattern.compile("enqueued long-export job (\\S+)")).group(1);
       JobId jobId = JobId.parse(id);
       Pattern started = Pattern.compile("yearly-export started \\(job " + id);
@@ -90,8 +91,30 @@ class CancellationTest {
           .atMost(ExampleProcess.PATIENCE)
           .until(() -> server.matches(stopped).size() == 2);
       assertStoppedWithinASecondOfTheDelete(client, jobId, server, stopped, 2);
+
+      // 4. The dashboard's REST API (what its Requeue and Delete buttons call): requeue, delete.
+      assertThat(send(dashboard + "/api/v1/jobs/" + id + "/requeue", "POST")).isEqualTo(200);
+      org.awaitility.Awaitility.await("started a third time")
+          .atMost(ExampleProcess.PATIENCE)
+          .until(() -> server.matches(started).size() == 3);
+      assertThat(send(dashboard + "/api/v1/jobs/" + id, "DELETE")).isEqualTo(200);
+      assertStoppedWithinASecondOfTheDelete(client, jobId, server, stopped, 3);
       assertThat(server.process().isAlive()).isTrue();
     }
+  }
+
+  /** A request as a script sends it (no browser headers, so no CSRF token); the status. */
+  private static int send(String url, String method) throws Exception {
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    System.out.printf("%s %s -> %d %s%n", method, url, r.statusCode(), r.body());
+    return r.statusCode();
   }
 
   /** The n-th "stopped" line is printed within a second of the n-th DELETED entry (same host). */
