@@ -163,6 +163,41 @@ class PerResourceMutexTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("admissionKinds")
+  void theCliSaysWhoWaitsForWhom(String kind) throws Exception {
+    try (TestStorage store = TestStorage.create(kind, dir);
+        JobStorage storage = store.open();
+        ExampleProcess demo =
+            ExampleProcess.start(
+                dir,
+                "mutex-long",
+                PerResourceMutex.class,
+                "--storage=" + store.url,
+                "--job-length=120s",
+                "--dashboard=false")) {
+      Matcher waits =
+          demo.await(
+              Pattern.compile(
+                  "video 42 download #5 \\(job (\\S+)\\) waits for mutex video:42, held by job (\\S+)"
+                      + " \\(video 42 download #1\\), place 4 in line"));
+      try (ExampleProcess cli =
+          ExampleProcess.start(
+              dir,
+              "cli-show",
+              CancellationTest.BATON_CLI,
+              "jobs",
+              "show",
+              waits.group(1),
+              "--storage=" + store.url)) {
+        assertThat(cli.waitFor(ExampleProcess.PATIENCE)).as(cli.output()).isZero();
+        assertThat(cli.output())
+            .contains("BLOCKED")
+            .contains("mutex 'video:42' held by " + waits.group(2) + ", place 4 in line");
+      }
+    }
+  }
+
   private static Map<JobId, Job> enqueued(ExampleProcess demo) {
     Map<JobId, Job> jobs = new LinkedHashMap<>();
     for (Matcher m : demo.matches(ENQUEUED)) {
