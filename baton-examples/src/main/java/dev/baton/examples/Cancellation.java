@@ -30,6 +30,7 @@ public final class Cancellation {
   public static final JobType<Export> LONG_EXPORT = JobType.of("long-export", Export.class);
 
   public static void main(String[] args) {
+    Options.exitOnBadInput();
     Options options = Options.parse(args);
     String url = ExampleStorage.url(options);
     List<String> words = options.words();
@@ -49,12 +50,12 @@ public final class Cancellation {
 
   /** Deletes or requeues a job from this process: another instance than the one running it. */
   private static int steer(Options options, String url, String command, List<String> words) {
+    Console out = new Console(options.get("name", "client"));
     options.checkNoneLeft();
     if (words.size() != 2) {
       System.err.println("error: " + command + " takes one job id");
       return 2;
     }
-    Console out = new Console(options.get("name", "client"));
     JobId id = JobId.parse(words.get(1));
     try (JobStorage storage = ExampleStorage.open(url)) {
       BatonClient client = BatonClient.create(storage);
@@ -69,12 +70,13 @@ public final class Cancellation {
     boolean enqueue = options.getBoolean("enqueue", false);
     Duration length = options.getDuration("job-length", Duration.ofSeconds(120));
     Console out = new Console(name);
+    ExampleDashboard.Settings web = ExampleDashboard.Settings.of(options);
+    options.checkNoneLeft(); // before anything is opened: a typo changes nothing
     StopSignal stop = StopSignal.install();
     try (JobStorage storage = ExampleStorage.open(url)) {
       BatonClient client = BatonClient.create(storage);
       ExampleDashboard dashboard =
-          ExampleDashboard.startIfWanted(options, storage, client, List.of(LONG_EXPORT));
-      options.checkNoneLeft();
+          ExampleDashboard.startIfWanted(web, storage, client, List.of(LONG_EXPORT));
       out.say("storage %s", ExampleStorage.describe(url));
       if (dashboard != null) {
         out.say("dashboard: %s (open the job, press Delete, then Requeue)", dashboard.url());

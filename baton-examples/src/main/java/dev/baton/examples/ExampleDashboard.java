@@ -35,11 +35,18 @@ public final class ExampleDashboard implements AutoCloseable {
     }
   }
 
-  /** Starts one unless {@code --dashboard=false}; {@code --port=N} (default 0: any free port). */
+  /** Whether to serve a dashboard, and on which port. */
+  public record Settings(boolean enabled, int port) {
+    /** {@code --dashboard=false} turns it off; {@code --port=N} (default 0: any free port). */
+    public static Settings of(Options options) {
+      return new Settings(options.getBoolean("dashboard", true), options.getInt("port", 0));
+    }
+  }
+
+  /** Starts one as {@code settings} say, or returns null if they turn it off. */
   public static ExampleDashboard startIfWanted(
-      Options options, JobStorage storage, BatonClient client, List<JobType<?>> types) {
-    int port = options.getInt("port", 0);
-    return options.getBoolean("dashboard", true) ? start(storage, client, types, port) : null;
+      Settings settings, JobStorage storage, BatonClient client, List<JobType<?>> types) {
+    return settings.enabled() ? start(storage, client, types, settings.port()) : null;
   }
 
   public String url() {

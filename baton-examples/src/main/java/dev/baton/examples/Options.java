@@ -20,6 +20,26 @@ public final class Options {
 
   private Options() {}
 
+  /**
+   * From now on, an {@link IllegalArgumentException} escaping the calling thread (a bad option, a
+   * setting the server refuses) prints {@code error: MESSAGE} and exits with 2; anything else
+   * prints its stack trace and exits with 1. Exits at once: storage drivers may leave threads.
+   */
+  public static void exitOnBadInput() {
+    Thread.currentThread()
+        .setUncaughtExceptionHandler(
+            (thread, e) -> {
+              if (e instanceof IllegalArgumentException) {
+                System.err.println("error: " + e.getMessage());
+                System.err.flush();
+                Runtime.getRuntime().halt(2);
+              }
+              e.printStackTrace();
+              System.err.flush();
+              Runtime.getRuntime().halt(1);
+            });
+  }
+
   public static Options parse(String... args) {
     Options options = new Options();
     for (String arg : args) {

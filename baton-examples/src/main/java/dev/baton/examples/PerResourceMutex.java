@@ -54,6 +54,7 @@ public final class PerResourceMutex {
   }
 
   public static void main(String[] args) throws InterruptedException {
+    Options.exitOnBadInput();
     Options options = Options.parse(args);
     String url = ExampleStorage.url(options);
     Duration jobLength = options.getDuration("job-length", Duration.ofSeconds(3));
@@ -74,12 +75,13 @@ public final class PerResourceMutex {
         };
     Console out = new Console(name);
     PerResourceMutex example = new PerResourceMutex(out, jobLength);
+    ExampleDashboard.Settings web = ExampleDashboard.Settings.of(options);
+    options.checkNoneLeft(); // before anything is opened: a typo changes nothing
     StopSignal stop = StopSignal.install();
     try (JobStorage storage = ExampleStorage.open(url)) {
       BatonClient client = BatonClient.create(storage);
       ExampleDashboard dashboard =
-          ExampleDashboard.startIfWanted(options, storage, client, List.of(DOWNLOAD_VIDEO));
-      options.checkNoneLeft();
+          ExampleDashboard.startIfWanted(web, storage, client, List.of(DOWNLOAD_VIDEO));
       out.say(
           "storage %s, mode %s, each download takes %s",
           ExampleStorage.describe(url), mode, jobLength);

@@ -32,6 +32,7 @@ public final class RestartProofLongJobs {
   public static final JobType<Import> LONG_IMPORT = JobType.of("long-import", Import.class);
 
   public static void main(String[] args) {
+    Options.exitOnBadInput();
     Options options = Options.parse(args);
     String url = ExampleStorage.url(options);
     String name = options.get("name", "instance-" + UUID.randomUUID().toString().substring(0, 4));
@@ -42,14 +43,15 @@ public final class RestartProofLongJobs {
     Duration serverTimeout = options.getDuration("server-timeout", Duration.ofSeconds(4));
     Duration heartbeat = options.getDuration("heartbeat", Duration.ofSeconds(1));
     Console out = new Console(name);
+    ExampleDashboard.Settings web = ExampleDashboard.Settings.of(options);
+    options.checkNoneLeft(); // before anything is opened: a typo changes nothing
     StopSignal stop = StopSignal.install();
     // A storage call must end well before the server's self-fence (serverTimeout minus a beat):
     // half the server timeout, where the defaults allow 5 s per call.
     try (JobStorage storage = ExampleStorage.open(url, serverTimeout.dividedBy(2))) {
       BatonClient client = BatonClient.create(storage);
       ExampleDashboard dashboard =
-          ExampleDashboard.startIfWanted(options, storage, client, List.of(LONG_IMPORT));
-      options.checkNoneLeft();
+          ExampleDashboard.startIfWanted(web, storage, client, List.of(LONG_IMPORT));
       BatonServerConfig config =
           BatonServerConfig.builder()
               .serverId(name)

@@ -39,6 +39,7 @@ public final class RunOnceAcrossInstances {
   public static final String LOCK = "critical-section";
 
   public static void main(String[] args) throws InterruptedException {
+    Options.exitOnBadInput();
     Options options = Options.parse(args);
     String url = ExampleStorage.url(options);
     String name = options.get("name", "instance-" + UUID.randomUUID().toString().substring(0, 4));
@@ -47,12 +48,13 @@ public final class RunOnceAcrossInstances {
     Duration hold = options.getDuration("hold", Duration.ofMillis(700));
     String cron = cron(every);
     Console out = new Console(name);
+    ExampleDashboard.Settings web = ExampleDashboard.Settings.of(options);
+    options.checkNoneLeft(); // before anything is opened: a typo changes nothing
     StopSignal stop = StopSignal.install();
     try (JobStorage storage = ExampleStorage.open(url)) {
       BatonClient client = BatonClient.create(storage);
       ExampleDashboard dashboard =
-          ExampleDashboard.startIfWanted(options, storage, client, List.of(HEARTBEAT));
-      options.checkNoneLeft();
+          ExampleDashboard.startIfWanted(web, storage, client, List.of(HEARTBEAT));
       out.say("storage %s", ExampleStorage.describe(url));
       if (dashboard != null) {
         out.say("dashboard: %s (Recurring jobs, and each heartbeat's history)", dashboard.url());

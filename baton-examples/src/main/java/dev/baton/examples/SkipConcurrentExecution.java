@@ -61,6 +61,7 @@ public final class SkipConcurrentExecution {
   }
 
   public static void main(String[] args) throws IOException {
+    Options.exitOnBadInput();
     Options options = Options.parse(args);
     String url = ExampleStorage.url(options);
     int httpPort = options.getInt("http-port", 8090);
