@@ -165,7 +165,7 @@ class PerResourceMutexTest {
 
   @ParameterizedTest
   @MethodSource("admissionKinds")
-  void theCliSaysWhoWaitsForWhom(String kind) throws Exception {
+  void theCliAndTheDashboardSayWhoWaitsForWhom(String kind) throws Exception {
     try (TestStorage store = TestStorage.create(kind, dir);
         JobStorage storage = store.open();
         ExampleProcess demo =
@@ -175,7 +175,8 @@ class PerResourceMutexTest {
                 PerResourceMutex.class,
                 "--storage=" + store.url,
                 "--job-length=120s",
-                "--dashboard=false")) {
+                "--port=0")) {
+      String dashboard = demo.await(Pattern.compile("dashboard: (http://\\S+?)/? ")).group(1);
       Matcher waits =
           demo.await(
               Pattern.compile(
@@ -195,6 +196,21 @@ class PerResourceMutexTest {
             .contains("BLOCKED")
             .contains("mutex 'video:42' held by " + waits.group(2) + ", place 4 in line");
       }
+      // The dashboard's REST API (what its job page shows) says the same.
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(dashboard + "/api/v1/jobs/" + waits.group(1)))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode blocked =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("blocked");
+      assertThat(blocked.path("kind").asText()).as(r.body()).isEqualTo("mutex");
+      assertThat(blocked.path("key").asText()).isEqualTo("video:42");
+      assertThat(blocked.path("holders").get(0).asText()).isEqualTo(waits.group(2));
+      assertThat(blocked.path("position").asInt()).isEqualTo(4);
     }
   }
 
