@@ -291,6 +291,41 @@ public abstract class BatchSuite extends SpiSuite {
   }
 
   @Test
+  void membersThatAdmissionGivesUpOnAreCountedAsFailedAndDeleted() {
+    JobId holder = create(TestJob.job().queue(MEMBERS).mutex("tck-batch-k"));
+    claimOne(holder);
+    TestJob keyed = TestJob.job().queue(MEMBERS).mutex("tck-batch-k");
+    NewJob failing =
+        keyed
+            .waitPolicy(
+                dev.baton.concurrency.WaitPolicy.waitAtMost(
+                    Duration.ofMillis(100), dev.baton.concurrency.WaitPolicy.TimeoutAction.FAIL))
+            .toNew();
+    NewJob giving =
+        keyed
+            .another()
+            .waitPolicy(dev.baton.concurrency.WaitPolicy.reschedule(Duration.ofMillis(50), 1))
+            .toNew();
+    NewJob cont = TestJob.job().toNew();
+    NewBatch b =
+        new NewBatch(
+            BatchId.newId(), List.of(failing, giving), cont, ContinuationCondition.ON_ANY_FINAL);
+    batches().createBatch(b);
+    assertThat(claim(SERVER, 10, MEMBERS)).isEmpty(); // both meet the busy mutex
+
+    promoteUntil(failing.spec().id(), JobState.FAILED);
+    eventually()
+        .untilAsserted(
+            () -> {
+              storage().promoteDue(100);
+              claim(SERVER, 10, MEMBERS);
+              assertThat(state(giving.spec().id())).isEqualTo(JobState.DELETED);
+            });
+    assertCounts(b.id(), 0, 1, 1);
+    assertThat(state(cont.spec().id())).isEqualTo(JobState.ENQUEUED);
+  }
+
+  @Test
   void aThousandMembersFinishedInGroupsReleaseTheContinuationOnce() {
     Made m = make(1_000, ContinuationCondition.ON_SUCCESS);
     int done = 0;
