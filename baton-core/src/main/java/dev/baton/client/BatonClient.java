@@ -173,6 +173,49 @@ public final class BatonClient {
     return storage.requeue(id, "requeued by a client").isPresent();
   }
 
+  /**
+   * A new batch: add members and optionally a continuation, then {@link BatchBuilder#enqueue()}
+   * writes them in one storage step, all or none. See docs/jobs.md, "Batches".
+   */
+  public BatchBuilder batch() {
+    batchStorage();
+    return new BatchBuilder(this);
+  }
+
+  /** A batch's counts and its continuation's state, read in one storage step; empty if unknown. */
+  public Optional<BatchStatus> batchStatus(dev.baton.job.BatchId id) {
+    return batchStorage().batch(Objects.requireNonNull(id, "id")).map(BatchStatus::of);
+  }
+
+  BatchResult createBatch(
+      dev.baton.job.BatchId id,
+      List<JobRequest> members,
+      JobRequest continuation,
+      ContinuationCondition continueOn) {
+    List<NewJob> jobs = new ArrayList<>(members.size());
+    String reason = "enqueued in batch " + id + " of " + members.size();
+    for (JobRequest r : members) {
+      jobs.add(newJob(r, reason));
+    }
+    NewJob cont =
+        continuation == null
+            ? null
+            : newJob(continuation, "continuation of batch " + id + " (" + continueOn + ")");
+    batchStorage().createBatch(new dev.baton.storage.NewBatch(id, jobs, cont, continueOn));
+    return new BatchResult(
+        id,
+        members.stream().map(JobRequest::id).toList(),
+        continuation == null ? null : continuation.id());
+  }
+
+  private dev.baton.storage.BatchStorage batchStorage() {
+    if (!(storage instanceof dev.baton.storage.BatchStorage batches)) {
+      throw new IllegalStateException(
+          "storage " + storage.getClass().getName() + " does not offer batches (BatchStorage)");
+    }
+    return batches;
+  }
+
   /** The job with its history, logs, progress and block info, or empty if unknown or purged. */
   public Optional<JobView> find(JobId id) {
     return storage.find(id).map(JobView::new);

@@ -202,6 +202,22 @@ public abstract class StorageConformanceKit {
   }
 
   @Nested
+  class Batches extends dev.baton.tck.batch.BatchSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
+  class ServerBatches extends dev.baton.tck.batch.BatchServerSuite {
+    @Override
+    protected StorageFixture createFixture() {
+      return StorageConformanceKit.this.createFixture();
+    }
+  }
+
+  @Nested
   class ServerRecovery extends dev.baton.tck.server.RecoverySuite {
     @Override
     protected StorageFixture createFixture() {

@@ -6,6 +6,7 @@ import dev.baton.state.JobState;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.JobSpec;
+import dev.baton.storage.NewBatch;
 import dev.baton.storage.NewJob;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,8 +29,9 @@ final class CreateOp {
       """
       INSERT INTO baton_jobs (id, type, queue, args_json, meta_json, max_attempts, parent_id,
         continue_on, concurrency_json, unique_key, unique_hold, unique_ttl_ms, state, attempt,
-        fencing_token, created_at, state_at, run_at, expire_at, queue_pos)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?, nextval('baton_queue_seq'))
+        fencing_token, created_at, state_at, run_at, expire_at, batch_id, queue_pos)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?, ?, ?, ?,
+        nextval('baton_queue_seq'))
       """;
   private static final String EXISTING = "SELECT id, state FROM baton_jobs WHERE id = ANY(?)";
   // PostgreSQL: the same, with the storage clock in the same round trip (first row, id NULL).
@@ -52,13 +54,33 @@ final class CreateOp {
   private CreateOp() {}
 
   static List<CreateResult> create(Tx tx, List<NewJob> jobs) throws SQLException {
+    return create(tx, jobs, null);
+  }
+
+  /**
+   * With {@code batch}: {@code jobs} are its members, then its continuation (see {@link
+   * NewBatch#jobs()}); members carry the batch id, the continuation enters AWAITING, and an id that
+   * exists already refuses the whole batch.
+   */
+  static List<CreateResult> create(Tx tx, List<NewJob> jobs, NewBatch inBatch) throws SQLException {
     Map<JobId, JobState> known = existing(tx, jobs);
+    if (inBatch != null && !known.isEmpty()) {
+      throw new IllegalArgumentException(
+          "batch "
+              + inBatch.id()
+              + ": job "
+              + known.keySet().iterator().next()
+              + " exists already");
+    }
+    int members = inBatch == null ? jobs.size() : inBatch.members().size();
+    int index = -1;
     Instant now = tx.now();
     Map<JobId, JobState> batch = new HashMap<>();
     Set<JobId> parentsToMark = new LinkedHashSet<>();
     List<CreateResult> results = new ArrayList<>(jobs.size());
     try (PreparedStatement insert = tx.prepare(INSERT)) {
       for (NewJob job : jobs) {
+        index++;
         JobSpec spec = job.spec();
         JobId id = spec.id();
         JobState already = batch.containsKey(id) ? batch.get(id) : known.get(id);
@@ -108,6 +130,9 @@ final class CreateOp {
             parentsToMark.add(spec.parent());
           }
         }
+        if (inBatch != null && index == members) {
+          state = JobState.AWAITING; // the batch continuation: the batch's counts release it
+        }
         Sql.bind(
             insert,
             id,
@@ -128,7 +153,8 @@ final class CreateOp {
             now,
             now,
             runAt,
-            expireAt);
+            expireAt,
+            inBatch == null || index == members ? null : inBatch.id().value());
         insert.addBatch();
         batch.put(id, state);
         tx.history(id, state, null, null, reason);

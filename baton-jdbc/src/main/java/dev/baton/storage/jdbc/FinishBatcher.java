@@ -60,6 +60,7 @@ final class FinishBatcher implements AutoCloseable {
         FROM v, t
         WHERE j.id = v.id AND j.state = v.expected AND j.owner = v.owner
           AND j.fencing_token = v.token AND j.concurrency_json IS NULL AND NOT j.has_children
+          AND j.batch_id IS NULL
           AND (j.unique_key IS NULL OR j.unique_hold = 'TTL')
         RETURNING j.id, j.queue, v.target),
       h AS (

@@ -61,7 +61,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class JdbcStorage
-    implements JobStorage, LockStorage, JobMonitor, StatsStorage, CallTimeouts {
+    implements JobStorage,
+        LockStorage,
+        JobMonitor,
+        StatsStorage,
+        CallTimeouts,
+        dev.baton.storage.BatchStorage {
   private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
 
   private final Database db;
@@ -216,6 +221,16 @@ public final class JdbcStorage
     } catch (SQLException e) {
       throw db.translate("transaction", e);
     }
+  }
+
+  @Override
+  public List<CreateResult> createBatch(dev.baton.storage.NewBatch batch) {
+    return db.tx("createBatch", tx -> BatchOps.create(tx, batch));
+  }
+
+  @Override
+  public Optional<dev.baton.storage.BatchRecord> batch(dev.baton.job.BatchId id) {
+    return db.tx("batch", tx -> BatchOps.read(tx, id));
   }
 
   @Override

@@ -201,6 +201,7 @@ final class JobOps {
               ? PreviousRunOps.of(tx, id)
               : null;
     }
+    BatchOps.moved(tx, row, previousRun == null ? JobState.ENQUEUED : JobState.BLOCKED);
     if (previousRun == null) {
       tx.update(REQUEUE, tx.now(), id);
       tx.history(id, JobState.ENQUEUED, null, null, reason);

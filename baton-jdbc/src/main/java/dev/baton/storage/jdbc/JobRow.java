@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.BatonException;
 import dev.baton.concurrency.Concurrency;
 import dev.baton.concurrency.Uniqueness;
+import dev.baton.job.BatchId;
 import dev.baton.job.JobId;
 import dev.baton.json.JsonCodec;
 import dev.baton.state.JobState;
@@ -35,18 +36,19 @@ record JobRow(
     Instant blockedSince,
     Instant blockedDeadline,
     Instant wakeAt,
-    int blockedTries) {
+    int blockedTries,
+    BatchId batch) {
 
   static final String COLUMNS =
       """
       id, type, queue, args_json, meta_json, max_attempts, parent_id, continue_on, has_children,
       concurrency_json, unique_key, unique_hold, unique_ttl_ms, state, attempt, fencing_token,
       owner, created_at, state_at, run_at, expire_at, progress, queue_pos, blocked_key,
-      blocked_seq, blocked_since, blocked_deadline, wake_at, blocked_tries
+      blocked_seq, blocked_since, blocked_deadline, wake_at, blocked_tries, batch_id
       """;
 
   /** How many columns {@link #COLUMNS} names. */
-  static final int COLUMN_COUNT = 29;
+  static final int COLUMN_COUNT = 30;
 
   static final String SELECT_FOR_UPDATE =
       "SELECT " + COLUMNS + " FROM baton_jobs WHERE id = ? FOR UPDATE";
@@ -111,7 +113,8 @@ record JobRow(
         Sql.instant(rs, "blocked_since"),
         Sql.instant(rs, "blocked_deadline"),
         Sql.instant(rs, "wake_at"),
-        rs.getInt("blocked_tries"));
+        rs.getInt("blocked_tries"),
+        batchId(rs.getObject("batch_id", UUID.class)));
   }
 
   /**
@@ -162,7 +165,12 @@ record JobRow(
         null,
         null,
         null,
-        0);
+        0,
+        batchId(rs.getObject(30, UUID.class)));
+  }
+
+  private static BatchId batchId(UUID id) {
+    return id == null ? null : new BatchId(id);
   }
 
   static String writeConcurrency(Concurrency c) {

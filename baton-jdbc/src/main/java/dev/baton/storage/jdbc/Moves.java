@@ -203,6 +203,7 @@ final class Moves {
   /** The parent reached a final state: start, or delete, its waiting continuations. */
   static void decideContinuations(Tx tx, JobRow parent, JobState parentState, Instant expireAt)
       throws SQLException {
+    BatchOps.moved(tx, parent, parentState);
     if (!parent.hasChildren()) {
       return;
     }
@@ -218,16 +219,21 @@ final class Moves {
     for (JobRow child : children) {
       ContinuationCondition on = child.spec().continueOn();
       if (on == ContinuationCondition.ON_ANY_FINAL || parentState == JobState.SUCCEEDED) {
-        boolean later = child.runAt() != null && child.runAt().isAfter(tx.now());
-        JobState next = later ? JobState.SCHEDULED : JobState.ENQUEUED;
-        tx.update(START_CHILD, next.name(), tx.now(), child.id());
-        tx.history(child.id(), next, null, null, "parent " + parent.id() + " is " + parentState);
-        if (next == JobState.ENQUEUED) {
-          tx.jobsAvailable(child.queue());
-        }
+        startAwaiting(tx, child, "parent " + parent.id() + " is " + parentState);
       } else if (parentState == JobState.DELETED) {
         deleteRow(tx, child, "parent " + parent.id() + " was deleted", expireAt, null);
       }
+    }
+  }
+
+  /** An AWAITING job (locked) starts: ENQUEUED, or SCHEDULED if its run time is ahead. */
+  static void startAwaiting(Tx tx, JobRow job, String reason) throws SQLException {
+    boolean later = job.runAt() != null && job.runAt().isAfter(tx.now());
+    JobState next = later ? JobState.SCHEDULED : JobState.ENQUEUED;
+    tx.update(START_CHILD, next.name(), tx.now(), job.id());
+    tx.history(job.id(), next, null, null, reason);
+    if (next == JobState.ENQUEUED) {
+      tx.jobsAvailable(job.queue());
     }
   }
 

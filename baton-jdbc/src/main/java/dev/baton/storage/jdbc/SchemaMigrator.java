@@ -33,7 +33,7 @@ final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
 
   /** The schema version this code writes and reads. */
-  static final int LATEST = 5;
+  static final int LATEST = 6;
 
   /** Fixed key of the migration advisory lock: "baton" in ASCII. */
   private static final long PG_LOCK_KEY = 0x6261746f6eL;

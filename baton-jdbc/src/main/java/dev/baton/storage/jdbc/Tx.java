@@ -167,8 +167,15 @@ final class Tx {
     deferred.computeIfAbsent(sql, k -> new ArrayList<>()).add(params);
   }
 
-  /** Runs the deferred updates, then writes the collected history rows, each in one batch. */
+  /** Member moves of batches, by batch id, applied at {@link #flush()} (see {@link BatchOps}). */
+  final java.util.TreeMap<UUID, BatchOps.Delta> batchDeltas = new java.util.TreeMap<>();
+
+  /**
+   * Applies the batch counts, runs the deferred updates, then writes the collected history rows,
+   * each in one batch.
+   */
   void flush() throws SQLException {
+    BatchOps.apply(this);
     if (deferred.isEmpty() && history.isEmpty()) {
       return;
     }

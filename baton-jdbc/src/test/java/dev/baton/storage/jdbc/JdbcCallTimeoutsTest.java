@@ -128,6 +128,9 @@ class JdbcCallTimeoutsTest {
       try (Connection c = older.database().dataSource.getConnection();
           Statement st = c.createStatement()) {
         // Back to version 3, as a database upgraded from the previous release would be.
+        st.execute("DROP TABLE baton_batches");
+        st.execute("ALTER TABLE baton_jobs DROP COLUMN batch_id");
+        st.execute("DELETE FROM baton_schema_version WHERE version = 6");
         st.execute("DROP TABLE baton_previous_runs");
         st.execute("DELETE FROM baton_schema_version WHERE version = 5");
         st.execute("DROP TABLE baton_stats");

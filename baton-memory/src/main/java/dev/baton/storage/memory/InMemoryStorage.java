@@ -54,7 +54,8 @@ import java.util.function.Supplier;
  *
  * <p>Time comes from the {@link Clock} given at construction, so tests can drive it.
  */
-public final class InMemoryStorage implements JobStorage, LockStorage, JobMonitor, StatsStorage {
+public final class InMemoryStorage
+    implements JobStorage, LockStorage, JobMonitor, StatsStorage, dev.baton.storage.BatchStorage {
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Outbox outbox = new Outbox();
@@ -103,6 +104,16 @@ public final class InMemoryStorage implements JobStorage, LockStorage, JobMonito
   @Override
   public List<CreateResult> create(List<NewJob> jobs) {
     return locked(() -> moves.create(jobs, now()));
+  }
+
+  @Override
+  public List<CreateResult> createBatch(dev.baton.storage.NewBatch batch) {
+    return locked(() -> moves.createBatch(batch, now()));
+  }
+
+  @Override
+  public Optional<dev.baton.storage.BatchRecord> batch(dev.baton.job.BatchId id) {
+    return locked(() -> Optional.ofNullable(moves.batchRecord(id)));
   }
 
   @Override

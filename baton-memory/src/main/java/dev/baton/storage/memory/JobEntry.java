@@ -49,6 +49,9 @@ final class JobEntry {
   /** Heartbeats of the previous run's server in a row that did not list it. */
   int previousRunMisses;
 
+  /** The batch this job is a member of, or null. */
+  dev.baton.job.BatchId batch;
+
   Permit blockedOn;
   Instant blockedSince;
   Instant wakeAt;

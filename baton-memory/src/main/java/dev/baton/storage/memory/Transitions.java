@@ -4,11 +4,13 @@ import dev.baton.concurrency.ReleasePolicy;
 import dev.baton.job.JobId;
 import dev.baton.state.ExceptionInfo;
 import dev.baton.state.JobState;
+import dev.baton.storage.BatchRules;
 import dev.baton.storage.ContinuationCondition;
 import dev.baton.storage.CreateResult;
 import dev.baton.storage.JobSpec;
 import dev.baton.storage.Lease;
 import dev.baton.storage.LogLine;
+import dev.baton.storage.NewBatch;
 import dev.baton.storage.NewJob;
 import dev.baton.storage.RunOutcome;
 import java.time.Duration;
@@ -41,6 +43,8 @@ final class Transitions {
   /** Parent id to its AWAITING continuations, in creation order. */
   private final Map<JobId, List<JobId>> awaiting = new HashMap<>();
 
+  final Batches batches = new Batches();
+
   Transitions(JobTable table, Outbox outbox, Predicate<String> registered) {
     this.table = table;
     this.outbox = outbox;
@@ -64,6 +68,85 @@ final class Transitions {
       results.add(createOne(n, now));
     }
     return results;
+  }
+
+  /** A batch: every id checked first, so that a refusal writes nothing. */
+  List<CreateResult> createBatch(NewBatch b, Instant now) {
+    if (batches.get(b.id()) != null) {
+      throw new IllegalArgumentException("batch " + b.id() + " exists already");
+    }
+    for (NewJob n : b.jobs()) {
+      if (table.get(n.spec().id()) != null) {
+        throw new IllegalArgumentException(
+            "batch " + b.id() + ": job " + n.spec().id() + " exists already");
+      }
+    }
+    NewJob cont = b.continuation();
+    batches.add(
+        new Batches.Entry(
+            b.id(),
+            b.members().size(),
+            cont == null ? null : cont.spec().id(),
+            b.continueOn(),
+            now));
+    List<CreateResult> results = new ArrayList<>(b.members().size() + 1);
+    for (NewJob n : b.members()) {
+      JobEntry job = newEntry(n, now);
+      job.batch = b.id();
+      ready(job, now, n.reason());
+      results.add(CreateResult.created(job.id(), job.state));
+    }
+    if (cont != null) {
+      JobEntry job = newEntry(cont, now);
+      table.move(job, JobState.AWAITING, now, null, null, cont.reason(), null);
+      results.add(CreateResult.created(job.id(), job.state));
+    }
+    return results;
+  }
+
+  private JobEntry newEntry(NewJob n, Instant now) {
+    JobEntry job = new JobEntry(n.spec(), table.nextSeq(), now);
+    job.runAt = n.runAt() != null ? n.runAt() : n.delay() != null ? now.plus(n.delay()) : now;
+    table.add(job);
+    return job;
+  }
+
+  /**
+   * A member of a batch moved from {@code from}: its batch's counts follow, and the batch's
+   * AWAITING continuation is decided, in the same step.
+   */
+  private void batchMoved(JobEntry job, JobState from, Instant now) {
+    Batches.Entry b = job.batch == null ? null : batches.get(job.batch);
+    if (b == null || !b.moved(from, job.state) || b.continuation == null) {
+      return;
+    }
+    JobEntry cont = table.get(b.continuation);
+    if (cont == null || cont.state != JobState.AWAITING) {
+      return;
+    }
+    switch (BatchRules.decide(b.continueOn, b.total, b.succeeded, b.failed, b.deleted)) {
+      case START -> ready(cont, now, BatchRules.started(b.id, b.succeeded, b.failed, b.deleted));
+      case DELETE ->
+          toFinal(
+              cont,
+              JobState.DELETED,
+              now,
+              null,
+              null,
+              BatchRules.deleted(b.id, job.id()),
+              null,
+              POLICY_RETENTION);
+      case WAIT -> {}
+    }
+  }
+
+  dev.baton.storage.BatchRecord batchRecord(dev.baton.job.BatchId id) {
+    Batches.Entry b = batches.get(id);
+    if (b == null) {
+      return null;
+    }
+    JobEntry cont = b.continuation == null ? null : table.get(b.continuation);
+    return b.record(cont == null ? null : cont.state);
   }
 
   private CreateResult createOne(NewJob n, Instant now) {
@@ -210,7 +293,8 @@ final class Transitions {
       String reason,
       ExceptionInfo error,
       Duration retention) {
-    if (job.state == JobState.AWAITING) {
+    JobState from = job.state;
+    if (from == JobState.AWAITING) {
       stopAwaiting(job);
     }
     releasePermits(job, job.previousRun == null, now);
@@ -220,6 +304,7 @@ final class Transitions {
       table.expireAt(job, now.plus(retention));
     }
     continuationsOf(job, now, retention == null ? POLICY_RETENTION : retention);
+    batchMoved(job, from, now);
   }
 
   // ------------------------------------------------------------------ permits
@@ -282,11 +367,12 @@ final class Transitions {
     table.uniques.take(job.spec.unique(), job.id(), now);
     if (job.previousRun == null) {
       table.move(job, JobState.ENQUEUED, now, null, null, reason, null);
-      return Optional.of(from);
+    } else {
+      Instant since = job.waitsForPreviousRun() ? job.blockedSince : now;
+      table.move(job, JobState.BLOCKED, now, null, null, reason + "; " + waitText(job), null);
+      job.blockedSince = since;
     }
-    Instant since = job.waitsForPreviousRun() ? job.blockedSince : now;
-    table.move(job, JobState.BLOCKED, now, null, null, reason + "; " + waitText(job), null);
-    job.blockedSince = since;
+    batchMoved(job, from, now);
     return Optional.of(from);
   }
 

@@ -46,9 +46,11 @@ final class LuaScripts {
       List.of(
           "addevent",
           "addstats",
+          "batch",
           "claim",
           "count",
           "create",
+          "createbatch",
           "delete",
           "deregister",
           "events",

@@ -66,7 +66,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class RedisStorage
-    implements JobStorage, LockStorage, JobMonitor, StatsStorage, CallTimeouts {
+    implements JobStorage,
+        LockStorage,
+        JobMonitor,
+        StatsStorage,
+        CallTimeouts,
+        dev.baton.storage.BatchStorage {
   private final Duration commandTimeout;
 
   /**
@@ -166,6 +171,41 @@ public final class RedisStorage
     jobs.forEach(j -> RedisRows.addNewJob(args, j));
     List<Object> out = scripts.run("create", MULTI, args);
     return createResults(out, 0);
+  }
+
+  @Override
+  public List<CreateResult> createBatch(dev.baton.storage.NewBatch batch) {
+    List<NewJob> jobs = batch.jobs();
+    List<String> args = new ArrayList<>(4 + jobs.size() * RedisRows.NEW_JOB_FIELDS);
+    args.add(batch.id().toString());
+    args.add(batch.continueOn() == null ? "" : batch.continueOn().name());
+    args.add(Integer.toString(batch.members().size()));
+    args.add(batch.continuation() == null ? "0" : "1");
+    jobs.forEach(j -> RedisRows.addNewJob(args, j));
+    List<Object> out = scripts.run("createbatch", MULTI, args);
+    return createResults(out, 0);
+  }
+
+  @Override
+  public Optional<dev.baton.storage.BatchRecord> batch(dev.baton.job.BatchId id) {
+    List<Object> v = scripts.run("batch", MULTI, id.toString());
+    if (v == null || v.isEmpty() || v.get(0) == null) {
+      return Optional.empty();
+    }
+    String cont = v.get(5).toString();
+    String on = v.get(6).toString();
+    String state = v.get(7).toString();
+    return Optional.of(
+        new dev.baton.storage.BatchRecord(
+            id,
+            Integer.parseInt(v.get(0).toString()),
+            Integer.parseInt(v.get(1).toString()),
+            Integer.parseInt(v.get(2).toString()),
+            Integer.parseInt(v.get(3).toString()),
+            cont.isEmpty() ? null : JobId.parse(cont),
+            on.isEmpty() ? null : dev.baton.storage.ContinuationCondition.valueOf(on),
+            state.isEmpty() ? null : JobState.valueOf(state),
+            RedisRows.instant(v.get(4))));
   }
 
   private static List<CreateResult> createResults(List<Object> out, int from) {

@@ -13,6 +13,6 @@ X.detach(j)
 releaseUnique(j)
 setState(j, 'DELETED')
 history(j.id, 'DELETED', nil, nil, ARGV[2])
-X.finalized(j, tonumber(ARGV[3]))
+X.finalized(j, tonumber(ARGV[3]), from)
 publish()
 return from

@@ -140,7 +140,7 @@ end
 
 -- ---------------------------------------------------------------- job fields
 local FIELDS = {'state', 'queue', 'conc', 'uk', 'uh', 'owner', 'bk', 'wk', 'seq', 'att', 'tok',
-  'parent', 'cond', 'max', 'runAt', 'bn', 'created', 'kids'}
+  'parent', 'cond', 'max', 'runAt', 'bn', 'created', 'kids', 'bt'}
 
 -- What a worker needs of a job it is leased (claim's row from index 3 on, a hand-over's push), read
 -- with load(id, PAYLOAD).
@@ -711,12 +711,57 @@ local function defineRare()
     end
   end
 
-  -- A job reached SUCCEEDED, FAILED or DELETED.
-  function X.finalized(j, retention)
+  -- A job reached SUCCEEDED, FAILED or DELETED from state {@code from} (nil: not a final one).
+  function X.finalized(j, retention, from)
     releaseUnique(j)
     X.expire(j, retention)
     if j.kids then
       X.decideChildren(j.id, j.state, retention)
+    end
+    if j.bt then
+      X.batchMoved(j, from)
+    end
+  end
+
+  -- ---------------------------------------------------------------- batches
+  -- b:<batch> {n: members, s, f, d: members SUCCEEDED, FAILED, DELETED now, c: the continuation,
+  -- cond, at}. A member (field bt) that enters or leaves a final state moves the counts in the same
+  -- script, which then decides the AWAITING continuation (the rules of BatchRules, in Java).
+  local COUNTED = {SUCCEEDED = 's', FAILED = 'f', DELETED = 'd'}
+  local SYSTEM_RETENTION = 7 * 86400 * 1000000
+
+  function X.batchMoved(j, from)
+    local to = j.state
+    if from == to or (not COUNTED[from] and not COUNTED[to]) then
+      return
+    end
+    local bk = P .. 'b:' .. j.bt
+    if redis.call('EXISTS', bk) == 0 then
+      return
+    end
+    if COUNTED[from] then
+      redis.call('HINCRBY', bk, COUNTED[from], -1)
+    end
+    if COUNTED[to] then
+      redis.call('HINCRBY', bk, COUNTED[to], 1)
+    end
+    local v = redis.call('HMGET', bk, 'n', 's', 'f', 'd', 'c', 'cond')
+    local c = v[5] and load(v[5])
+    if not c or c.state ~= 'AWAITING' then
+      return
+    end
+    local n, s, f, d = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]), tonumber(v[4])
+    if s == n or (v[6] == 'ON_ANY_FINAL' and s + f + d == n) then
+      X.ready(c, 'batch ' .. j.bt .. ' finished: ' .. s .. ' succeeded, ' .. f .. ' failed, ' .. d
+        .. ' deleted')
+    elseif v[6] == 'ON_SUCCESS' and d > 0 then
+      setState(c, 'DELETED')
+      releaseUnique(c)
+      X.expire(c, SYSTEM_RETENTION)
+      history(c.id, 'DELETED', nil, nil, 'member ' .. j.id .. ' of batch ' .. j.bt .. ' was deleted')
+      if c.kids then
+        X.decideChildren(c.id, 'DELETED', SYSTEM_RETENTION)
+      end
     end
   end
 
@@ -763,14 +808,19 @@ local function defineRare()
 
   -- Reads {@code count} jobs of 15 arguments each from ARGV (A), starting at {@code at}; returns the flat
   -- results {id, created (1/0), state, ...}, or an error before writing anything.
+  -- With {@code batch} ({id, members}): the jobs are its members, then its continuation, which
+  -- enters AWAITING; an id that exists already refuses them all.
   local NEWJOB = 15
-  function X.createJobs(at, count)
+  function X.createJobs(at, count, batch)
     local inBatch = {}
     for i = 0, count - 1 do
       local b = at + i * NEWJOB
       local id, parent = A[b], A[b + 6]
       if parent ~= '' and not inBatch[parent] and redis.call('EXISTS', J(parent)) == 0 then
         return nil, 'unknown parent job ' .. parent .. ' of job ' .. id
+      end
+      if batch and redis.call('EXISTS', J(id)) == 1 then
+        return nil, 'batch ' .. batch.id .. ': job ' .. id .. ' exists already'
       end
       inBatch[id] = true
     end
@@ -821,7 +871,12 @@ local function defineRare()
         if target == 'READY' then
           target = (due and due > NOW) and 'SCHEDULED' or 'ENQUEUED'
         end
-        local plain = parent == '' and A[b + 8] == '' and uk == ''
+        local member = batch and i < batch.members
+        if batch and not member then
+          target = 'AWAITING' -- the batch continuation: its batch's counts release it
+        end
+        -- A batch member goes the long way in claim and finish, which keep its batch's counts.
+        local plain = parent == '' and A[b + 8] == '' and uk == '' and not batch
         -- Handed over (claimOrOffer): leased to the offering server as claim leases, in this step.
         local to = nil
         if target == 'ENQUEUED' and plain and #A[b + 3] + #A[b + 4] <= PUSH_MAX then
@@ -844,6 +899,9 @@ local function defineRare()
           h = h .. entry('PROCESSING', to, nil, 'handed over') .. '\n'
         end
         redis.call('SET', P .. 'h:' .. id, h)
+        if member then
+          add('bt', batch.id)
+        end
         if parent ~= '' then
           add('parent', parent)
           add('cond', cond)
@@ -891,7 +949,7 @@ local function defineRare()
           end
         elseif target == 'SCHEDULED' then
           redis.call('ZADD', SCHED, due, id)
-        elseif target == 'AWAITING' then
+        elseif target == 'AWAITING' and parent ~= '' then
           redis.call('SADD', P .. 'c:' .. parent, id)
           redis.call('HSET', J(parent), 'kids', 1, 'pl', 0)
         end
@@ -1148,7 +1206,7 @@ local function succeed(id, key, server, worker, reason, dur)
 end
 
 -- What a plain success needs to know, in one HMGET: the lease, and whether anything else is due.
-local FIN = {'state', 'owner', 'tok', 'conc', 'kids', 'uk', 'uh'}
+local FIN = {'state', 'owner', 'tok', 'conc', 'kids', 'uk', 'uh', 'bt'}
 
 local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
   if kind == 'S' then
@@ -1168,7 +1226,7 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     if v[1] ~= 'PROCESSING' or v[2] ~= server or v[3] ~= tok then
       return X.refused(id, server, tok)
     end
-    if not nz(v[4]) and not nz(v[5]) then
+    if not nz(v[4]) and not nz(v[5]) and not nz(v[8]) then
       succeed(id, key, server, worker, reason, dur)
       if nz(v[6]) then
         releaseUnique({id = id, uk = v[6], uh = nz(v[7])})
@@ -1190,6 +1248,9 @@ local function finishOne(id, server, tok, worker, kind, reason, dur, et, em, es)
     releaseUnique(j)
     if j.kids then
       X.decideChildren(j.id, 'SUCCEEDED', dur)
+    end
+    if j.bt then
+      X.batchMoved(j, 'PROCESSING')
     end
     return 1
   end

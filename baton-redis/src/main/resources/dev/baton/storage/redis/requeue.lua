@@ -22,5 +22,8 @@ else
   toTail(j)
   history(j.id, 'ENQUEUED', nil, nil, ARGV[2])
 end
+if j.bt then
+  X.batchMoved(j, from) -- a finished member is pending again
+end
 publish()
 return from
