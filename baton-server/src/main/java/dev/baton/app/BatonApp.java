@@ -1,5 +1,6 @@
 package dev.baton.app;
 
+import dev.baton.app.cli.BatonCli;
 import dev.baton.client.BatonClient;
 import dev.baton.recurring.RecurringJobInfo;
 import dev.baton.server.BatonServer;
@@ -56,7 +57,7 @@ public final class BatonApp implements AutoCloseable {
    * Runs the app with {@code options} until it is stopped. Returns 0 after a graceful stop, 2 after
    * a bad option, 4 if the storage cannot be reached, 1 if the server cannot start.
    */
-  static int serve(AppOptions options, PrintStream out, PrintStream err) {
+  public static int serve(AppOptions options, PrintStream out, PrintStream err) {
     // Installed before starting: a Ctrl-C during start-up is handled once the server runs.
     CountDownLatch stopRequested = new CountDownLatch(1);
     boolean signals =

@@ -12,9 +12,9 @@ import java.util.Map;
  * {@code -} as {@code _}), then the file given by {@code --config} or {@code BATON_CONFIG}
  * (properties, or YAML by its extension: see {@link ConfigFile}), then the default.
  */
-final class Settings {
+public final class Settings {
   /** Every setting of {@code baton server}, by its option name. */
-  static final List<String> SERVER =
+  public static final List<String> SERVER =
       List.of(
           "storage",
           "data-dir",
@@ -33,7 +33,8 @@ final class Settings {
           "public-origin");
 
   /** The settings the client commands read: where the storage is. */
-  static final List<String> STORAGE = List.of("storage", "data-dir", "jdbc-url", "redis-url");
+  public static final List<String> STORAGE =
+      List.of("storage", "data-dir", "jdbc-url", "redis-url");
 
   private Settings() {}
 
@@ -49,7 +50,7 @@ final class Settings {
    * commandLine} (null values are not given), {@code env}, the config file. A config file key that
    * is no setting at all is an error (a typo would silently do nothing).
    */
-  static Map<String, String> resolve(
+  public static Map<String, String> resolve(
       Map<String, String> commandLine,
       String config,
       Map<String, String> env,

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * tables in that schema, created if missing) and a Redis URL {@code ?namespace=NAME} (a key
  * prefix); both are taken out of the URL before it reaches the driver.
  */
-final class StorageFactory {
+public final class StorageFactory {
   /** The storage used without {@code --storage}: H2 files in ./baton-data, survives restarts. */
   static final StorageKind DEFAULT_STORAGE = StorageKind.H2;
 
@@ -30,7 +30,7 @@ final class StorageFactory {
   private StorageFactory() {}
 
   /** The storage could not be opened: unreachable, refused the login, or failed to migrate. */
-  static final class UnreachableException extends RuntimeException {
+  public static final class UnreachableException extends RuntimeException {
     UnreachableException(String message, Throwable cause) {
       super(message, cause);
     }
@@ -40,7 +40,7 @@ final class StorageFactory {
    * Opens the storage; a bad setting is an {@link IllegalArgumentException}, any other failure an
    * {@link UnreachableException} saying what was tried and what to do.
    */
-  static JobStorage open(AppOptions options) {
+  public static JobStorage open(AppOptions options) {
     try {
       return openUnchecked(options);
     } catch (IllegalArgumentException e) {
@@ -148,7 +148,7 @@ final class StorageFactory {
   }
 
   /** What the app prints about the storage it runs on. */
-  static String describe(AppOptions options) {
+  public static String describe(AppOptions options) {
     return switch (options.storage()) {
       case MEMORY -> "in-memory (jobs are lost when the process ends)";
       case H2 ->

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.app.cli.BatonCli;
 import dev.baton.client.BatonClient;
 import dev.baton.client.EnqueueResult;
 import dev.baton.job.JobId;

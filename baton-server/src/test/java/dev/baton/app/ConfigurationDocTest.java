@@ -2,6 +2,8 @@ package dev.baton.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.app.cli.BatonCli;
+import dev.baton.app.cli.Context;
 import dev.baton.client.BatonClient;
 import dev.baton.dashboard.Dashboard;
 import dev.baton.dashboard.jdk.DashboardServer;
@@ -145,7 +147,7 @@ class ConfigurationDocTest {
 
   @Test
   void everyCommandLineOptionAndEnvironmentVariableIsOnThePage() throws Exception {
-    CommandLine cli = BatonCli.commandLine(new BatonCli.Context(System.out, System.err, Map.of()));
+    CommandLine cli = BatonCli.commandLine(new Context(System.out, System.err, Map.of()));
     TreeSet<String> missing = new TreeSet<>();
     for (CommandLine command : commands(cli)) {
       for (OptionSpec option : command.getCommandSpec().options()) {
