@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -155,7 +156,11 @@ public final class BatonServer implements AutoCloseable {
             mayWrite,
             liveness,
             timeouts,
-            new UnknownTypePolicy(config.unknownTypeGrace(), clock::now, unknownTypes));
+            new UnknownTypePolicy(
+                config.unknownTypeGrace(),
+                clock::now,
+                unknownTypes,
+                () -> ThreadLocalRandom.current().nextDouble()));
     this.workers =
         new WorkerPool(
             config.serverId(),

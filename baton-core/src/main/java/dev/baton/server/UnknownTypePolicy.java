@@ -5,6 +5,7 @@ import dev.baton.storage.RunOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -12,8 +13,11 @@ import java.util.function.Supplier;
  * BatonServerConfig#unknownTypeGrace()} of the job's creation it is put back without spending an
  * attempt, for a server that has the handler (a rolling deploy: new code enqueues a type the old
  * servers do not know yet); the delay is a quarter of the job's age, from 1 s to 1 min, so a job
- * that nobody takes costs a few dozen claims over the grace, not one a second. After the grace, or
- * with a grace of zero, the job fails for good with a reason that says what to do.
+ * that nobody takes costs a few dozen claims over the grace, not one a second. The delay is
+ * stretched by a random 0 to 50%: with a fixed one, the server that put the job back is in the same
+ * phase every time it comes due (its own promotion tick, its own notification) and can win it again
+ * and again over a server that has the handler. After the grace, or with a grace of zero, the job
+ * fails for good with a reason that says what to do.
  */
 final class UnknownTypePolicy {
   static final Duration MIN_DELAY = Duration.ofSeconds(1);
@@ -22,11 +26,17 @@ final class UnknownTypePolicy {
   private final Duration grace;
   private final Supplier<Instant> storageClock;
   private final UnknownTypes counts;
+  private final DoubleSupplier random;
 
-  UnknownTypePolicy(Duration grace, Supplier<Instant> storageClock, UnknownTypes counts) {
+  /**
+   * @param random values in [0, 1) that stretch each delay by up to 50% ({@code () -> 0} for none)
+   */
+  UnknownTypePolicy(
+      Duration grace, Supplier<Instant> storageClock, UnknownTypes counts, DoubleSupplier random) {
     this.grace = grace;
     this.storageClock = storageClock;
     this.counts = counts;
+    this.random = random;
   }
 
   /**
@@ -60,6 +70,7 @@ final class UnknownTypePolicy {
     Duration delay = age.dividedBy(4);
     delay = delay.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : delay;
     delay = delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+    delay = delay.plusMillis((long) (delay.toMillis() * 0.5 * random.getAsDouble()));
     counts.postponed(type);
     return RunOutcome.Retry.postpone(
         delay,

@@ -282,7 +282,8 @@ class SelfFenceTest {
         () -> true,
         liveness,
         timeouts,
-        new UnknownTypePolicy(Duration.ZERO, Instant::now, new dev.baton.stats.UnknownTypes()));
+        new UnknownTypePolicy(
+            Duration.ZERO, Instant::now, new dev.baton.stats.UnknownTypes(), () -> 0));
   }
 
   /** A storage that answers heartbeats with {@code answer} and nothing else. */

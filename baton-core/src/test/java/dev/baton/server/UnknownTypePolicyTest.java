@@ -20,7 +20,7 @@ class UnknownTypePolicyTest {
 
   RunOutcome at(Duration age, Duration grace) {
     now.set(CREATED.plus(age));
-    return new UnknownTypePolicy(grace, now::get, counts)
+    return new UnknownTypePolicy(grace, now::get, counts, () -> 0)
         .outcome("report.pdf", CREATED, "old-1", List.of("mail"));
   }
 
@@ -44,6 +44,22 @@ class UnknownTypePolicyTest {
   }
 
   @Test
+  void theDelayIsStretchedByUpToHalfSoTheServerThatPutItBackDoesNotWinItInLockstep() {
+    now.set(CREATED.plus(Duration.ofSeconds(40)));
+    RunOutcome.Retry most =
+        (RunOutcome.Retry)
+            new UnknownTypePolicy(Duration.ofMinutes(10), now::get, counts, () -> 0.999)
+                .outcome("report.pdf", CREATED, "old-1", List.of("mail"));
+    assertThat(most.delay()).isEqualTo(Duration.ofMillis(14_995));
+    RunOutcome.Retry half =
+        (RunOutcome.Retry)
+            new UnknownTypePolicy(Duration.ofMinutes(10), now::get, counts, () -> 0.5)
+                .outcome("report.pdf", CREATED, "old-1", List.of("mail"));
+    assertThat(half.delay()).isEqualTo(Duration.ofMillis(12_500));
+    assertThat(half.reason()).contains("again in 12s");
+  }
+
+  @Test
   void pastTheGraceOrWithNoneTheJobFailsAndSaysWhatToDo() {
     RunOutcome late = at(Duration.ofMinutes(10), Duration.ofMinutes(10));
     assertThat(late).isInstanceOf(RunOutcome.Failed.class);
@@ -57,7 +73,7 @@ class UnknownTypePolicyTest {
             "no handler registered for job type 'report.pdf' on server old-1 (it handles [mail]);"
                 + " register it and requeue the job");
     assertThat(
-            new UnknownTypePolicy(Duration.ofMinutes(10), now::get, counts)
+            new UnknownTypePolicy(Duration.ofMinutes(10), now::get, counts, () -> 0)
                 .outcome("report.pdf", null, "old-1", List.of()))
         .as("an unknown creation time counts as past the grace")
         .isInstanceOf(RunOutcome.Failed.class);

@@ -120,7 +120,7 @@ public abstract class BadInputSuite extends ServerSuite {
     assertThat(putBack.serverId()).isEqualTo("old");
     assertThat(putBack.reason())
         .contains("no handler registered for job type 'tck.not-handled-here' on server old")
-        .contains("put back for a server that has one, again in 1s")
+        .containsPattern("put back for a server that has one, again in 1(\\.\\d)?s")
         .contains("no attempt spent");
     assertThat(view(id).attempt()).isEqualTo(1);
 
@@ -130,8 +130,9 @@ public abstract class BadInputSuite extends ServerSuite {
         b ->
             b.handle(COUNT, (args, ctx) -> {})
                 .handle(UNKNOWN, (args, ctx) -> ranOn.add(ctx.serverId())));
+    // Within the grace (1 min); each turn the old server wins again costs about 1-1.5 s.
     await("run by the new server")
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(40))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> view(id).state() == JobState.SUCCEEDED);
     JobView done = view(id);
