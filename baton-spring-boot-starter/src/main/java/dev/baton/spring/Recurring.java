@@ -27,9 +27,12 @@ public @interface Recurring {
   /** The recurring job's id, stable across deploys: {@code [A-Za-z0-9._:-]{1,100}}. */
   String id();
 
-  /** Cron expression: 5 fields (minutes), 6 (seconds first) or a nickname such as @daily. */
+  /**
+   * Cron expression: 5 fields (minutes), 6 (seconds first) or a nickname such as @daily; {@code
+   * ${...}} placeholders are resolved from the environment ({@code "${reports.cron:0 2 * * *}"}).
+   */
   String cron();
 
-  /** Time zone the cron expression is read in. */
+  /** Time zone the cron expression is read in; may be a {@code ${...}} placeholder. */
   String zone() default "UTC";
 }

@@ -14,16 +14,19 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ReflectionUtils;
 
 /**
  * Collects {@link Recurring} methods as beans are created; the server configuration turns each into
  * a job type ({@code recurring.<id>}, no arguments), a handler calling the method, and a recurring
- * definition saved at start.
+ * definition saved at start. {@code cron} and {@code zone} may hold {@code ${...}} placeholders,
+ * resolved from the application's environment as {@code @Scheduled} resolves its own.
  */
-public final class RecurringMethods implements BeanPostProcessor {
+public final class RecurringMethods implements BeanPostProcessor, EnvironmentAware {
   /** Prefix of the job type of a {@link Recurring} method. */
   public static final String TYPE_PREFIX = "recurring.";
 
@@ -35,6 +38,24 @@ public final class RecurringMethods implements BeanPostProcessor {
   }
 
   private final Map<String, Entry> entries = new HashMap<>();
+  private Environment environment;
+
+  @Override
+  public void setEnvironment(Environment environment) {
+    this.environment = environment;
+  }
+
+  /** The attribute with its placeholders resolved; an unknown one fails naming the method. */
+  private String resolve(String where, String value) {
+    if (environment == null) {
+      return value;
+    }
+    try {
+      return environment.resolveRequiredPlaceholders(value);
+    } catch (IllegalArgumentException e) {
+      throw new BatonException("@Recurring method " + where + ": " + e.getMessage(), e);
+    }
+  }
 
   @Override
   public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -56,12 +77,14 @@ public final class RecurringMethods implements BeanPostProcessor {
       throw new BatonException(
           "@Recurring method " + where + " must take no parameters or one JobContext");
     }
+    String cron = resolve(where, r.cron());
+    String zoneId = resolve(where, r.zone());
     ZoneId zone;
     try {
-      zone = ZoneId.of(r.zone());
+      zone = ZoneId.of(zoneId);
     } catch (RuntimeException e) {
       throw new BatonException(
-          "@Recurring method " + where + ": unknown time zone '" + r.zone() + "'", e);
+          "@Recurring method " + where + ": unknown time zone '" + zoneId + "'", e);
     }
     Entry earlier = entries.get(r.id());
     if (earlier != null) {
@@ -86,7 +109,7 @@ public final class RecurringMethods implements BeanPostProcessor {
           }
         };
     JobType<Void> type = JobType.of(TYPE_PREFIX + r.id(), Void.class);
-    entries.put(r.id(), new Entry(r.id(), r.cron(), zone, type, handler));
+    entries.put(r.id(), new Entry(r.id(), cron, zone, type, handler));
   }
 
   synchronized List<Entry> entries() {

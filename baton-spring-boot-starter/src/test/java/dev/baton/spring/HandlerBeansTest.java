@@ -66,7 +66,7 @@ class HandlerBeansTest {
     }
   }
 
-  /** A bean with a recurring method that fires every second. */
+  /** A bean with a recurring method that fires every second, its cron and zone from properties. */
   static class Ticker {
     private final AtomicInteger ticks;
 
@@ -74,7 +74,7 @@ class HandlerBeansTest {
       this.ticks = ticks;
     }
 
-    @Recurring(id = "tick", cron = "*/1 * * * * *", zone = "Europe/Paris")
+    @Recurring(id = "tick", cron = "${ticker.cron}", zone = "${ticker.zone:Europe/Paris}")
     void tick(JobContext ctx) {
       ticks.incrementAndGet();
     }
@@ -86,7 +86,7 @@ class HandlerBeansTest {
               AutoConfigurations.of(
                   DataSourceAutoConfiguration.class, BatonAutoConfiguration.class))
           .withUserConfiguration(Jobs.class)
-          .withPropertyValues("baton.server.shutdown-grace=1s");
+          .withPropertyValues("baton.server.shutdown-grace=1s", "ticker.cron=*/1 * * * * *");
 
   @Test
   void handlerBeansRunTheirJobsAndRecurringMethodsFireOnH2() {
@@ -107,7 +107,12 @@ class HandlerBeansTest {
                       () -> assertThat(jobs.ran).contains("hello spring", "resized to 640"));
               await().atMost(Duration.ofSeconds(10)).until(() -> jobs.ticks.get() >= 2);
               assertThat(client.recurring().list())
-                  .anySatisfy(r -> assertThat(r.id()).isEqualTo("tick"));
+                  .anySatisfy(
+                      r -> {
+                        assertThat(r.id()).isEqualTo("tick");
+                        assertThat(r.definition().cron()).isEqualTo("*/1 * * * * *");
+                        assertThat(r.definition().zone()).hasToString("Europe/Paris");
+                      });
             });
   }
 
@@ -118,5 +123,19 @@ class HandlerBeansTest {
         .withBean(
             "orphan", JobHandler.class, () -> (JobHandler<Greeting>) (args, ctx) -> {}, d -> {})
         .run(ctx -> assertThat(ctx).getFailure().hasStackTraceContaining("handler bean 'orphan'"));
+  }
+
+  @Test
+  void anUnknownPlaceholderInRecurringFailsTheStartNamingTheMethod() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(BatonAutoConfiguration.class))
+        .withBean(Ticker.class, () -> new Ticker(new AtomicInteger()))
+        .run(
+            ctx ->
+                assertThat(ctx)
+                    .getFailure()
+                    .hasStackTraceContaining("@Recurring method ")
+                    .hasStackTraceContaining(".tick: ")
+                    .hasStackTraceContaining("ticker.cron"));
   }
 }
